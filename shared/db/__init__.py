@@ -1,0 +1,1 @@
+"""Database helpers: engines for SQLite (default) and PostgreSQL, and Alembic migrations."""

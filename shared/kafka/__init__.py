@@ -1,0 +1,1 @@
+"""Kafka helpers on kafka-python: a durable producer, topic admin and a DLQ-aware consumer loop."""

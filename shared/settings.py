@@ -1,0 +1,96 @@
+"""Settings building blocks shared by every service.
+
+Each service declares one ``BaseSettings`` subclass with its own env prefix (``RAPPORT_INGEST_`` ...)
+and nested Kafka / database / metrics sub-settings (``RAPPORT_INGEST_KAFKA__BOOTSTRAP_SERVERS``).
+Two cluster-wide variables are honoured by every service because operators set them once for the
+whole stack: ``KAFKA_BOOTSTRAP_SERVERS`` and ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+# Values people paste from examples; refused anywhere but a developer's laptop.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "password", "dev"})
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str = "127.0.0.1:9092"
+    client_id: str = "rapport"
+    topic_partitions: int = Field(default=6, ge=1)
+    request_timeout_ms: int = Field(default=30_000, ge=1_000)
+    produce_timeout_s: float = Field(default=10.0, gt=0)
+    # A bad deploy that cannot decode anything must halt, not drain the topic into the DLQ.
+    dlq_max_consecutive_invalid: int = Field(default=100, ge=1)
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite:///.data/rapport.db"
+    echo: bool = False
+
+
+class MetricsSettings(BaseModel):
+    enabled: bool = True
+
+
+class ServiceSettings(BaseSettings):
+    """Common fields; subclasses set ``model_config`` with their env prefix and their port."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    environment: Environment = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_cluster_wide_variables(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        _fill_nested(data, "kafka", "bootstrap_servers", os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+        _fill_nested(data, "database", "url", os.environ.get("DATABASE_URL"))
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> ServiceSettings:
+        if self.environment == "development":
+            return self
+        for name, value in _secret_fields(self):
+            if value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    f"{name} holds a placeholder secret; set a real value "
+                    f"(environment={self.environment})"
+                )
+        return self
+
+
+def _fill_nested(data: dict[str, Any], section: str, key: str, value: str | None) -> None:
+    """Use a cluster-wide variable unless the service-prefixed one was given."""
+    if not value:
+        return
+    nested = data.get(section)
+    if nested is None:
+        data[section] = {key: value}
+    elif isinstance(nested, dict) and key not in nested:
+        nested[key] = value
+
+
+def _secret_fields(settings: BaseModel) -> list[tuple[str, SecretStr]]:
+    found: list[tuple[str, SecretStr]] = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            found.append((name, value))
+        elif isinstance(value, dict):
+            found.extend((f"{name}[{k}]", v) for k, v in value.items() if isinstance(v, SecretStr))
+    return found
