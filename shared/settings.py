@@ -28,6 +28,11 @@ class KafkaSettings(BaseModel):
     produce_timeout_s: float = Field(default=10.0, gt=0)
     # A bad deploy that cannot decode anything must halt, not drain the topic into the DLQ.
     dlq_max_consecutive_invalid: int = Field(default=100, ge=1)
+    # Lets several stacks (or tests) share one cluster: "staging." -> "staging.support.scores.v1".
+    topic_prefix: str = ""
+
+    def topic(self, logical_name: str) -> str:
+        return f"{self.topic_prefix}{logical_name}"
 
 
 class DatabaseSettings(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import ValidationError
 
 from shared.events.assignments import AssignmentEvent
@@ -9,6 +11,8 @@ from shared.events.base import Event
 from shared.events.interactions import InteractionEvent
 from shared.events.scores import ScoreEvent
 from shared.events.topics import ASSIGNMENTS, INTERACTIONS, SCORES
+
+E = TypeVar("E", bound=Event)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     INTERACTIONS: InteractionEvent,
@@ -30,9 +34,14 @@ def encode_event(event: Event) -> bytes:
 
 
 def decode_event(topic: str, raw: bytes | None) -> Event:
+    """Decode a record of a logical topic (``support.scores.v1``)."""
     model = EVENT_TYPES.get(topic)
     if model is None:
         raise EventDecodeError(f"no event model for topic {topic!r}")
+    return decode_as(model, raw)
+
+
+def decode_as(model: type[E], raw: bytes | None) -> E:
     if raw is None:
         raise EventDecodeError("record has no value (tombstone)")
     try:

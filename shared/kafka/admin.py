@@ -15,6 +15,7 @@ def ensure_topics(
     *,
     partitions: int,
     topics: Iterable[str] | None = None,
+    topic_prefix: str = "",
     timeout_s: float = 30.0,
 ) -> list[str]:
     """Create the missing topics; returns the names it created. Safe to call concurrently."""
@@ -25,7 +26,8 @@ def ensure_topics(
     )
     try:
         existing = set(admin.list_topics())
-        wanted = [t for t in (topics or all_topics()) if t not in existing]
+        names = topics or [f"{topic_prefix}{t}" for t in all_topics()]
+        wanted = [t for t in names if t not in existing]
         if not wanted:
             return []
         spec = {name: {"num_partitions": partitions, "replication_factor": 1} for name in wanted}

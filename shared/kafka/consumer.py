@@ -17,7 +17,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from shared.events.base import Event
-from shared.events.codec import EventDecodeError, decode_event
+from shared.events.codec import EventDecodeError, decode_as
 from shared.kafka.dlq import DlqLimitExceeded, DlqPolicy, send_to_dlq
 from shared.kafka.producer import wait_all
 from shared.settings import KafkaSettings
@@ -56,9 +56,9 @@ class ConsumerLoop:
         group_id: str,
         handle_batch: BatchHandler,
         producer: KafkaProducer,
+        event_type: type[Event],
         max_poll_records: int = 500,
         poll_timeout_ms: int = 200,
-        decode: Callable[[str, bytes | None], Event] = decode_event,
     ) -> None:
         self._settings = settings
         self._topic = topic
@@ -67,7 +67,7 @@ class ConsumerLoop:
         self._producer = producer
         self._max_poll_records = max_poll_records
         self._poll_timeout_ms = poll_timeout_ms
-        self._decode = decode
+        self._event_type = event_type
         self._stopping = threading.Event()
         self._dlq = DlqPolicy(max_consecutive_invalid=settings.dlq_max_consecutive_invalid)
         self.stats = LoopStats()
@@ -123,7 +123,7 @@ class ConsumerLoop:
         invalid: list[tuple[Any, str]] = []
         for record in records:
             try:
-                decoded.append(Decoded(record, self._decode(record.topic, record.value)))
+                decoded.append(Decoded(record, decode_as(self._event_type, record.value)))
                 self._dlq.record_valid()
             except EventDecodeError as exc:
                 log.warning("dead-lettering %s[%d]@%d: %s", record.topic, record.partition,

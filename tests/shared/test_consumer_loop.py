@@ -1,0 +1,141 @@
+"""The consumer loop against a real broker: end to end, DLQ, commit-after-durable, resume."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from kafka import KafkaConsumer
+
+from shared.events import INTERACTIONS, SCORES, InteractionEvent, ScoreEvent, dlq_topic
+from shared.events.codec import decode_as, encode_event
+from shared.events.schemas import example_paths
+from shared.kafka.consumer import ConsumerLoop, Decoded
+from shared.kafka.dlq import REASON_HEADER, DlqLimitExceeded
+from shared.kafka.producer import create_producer, publish_event, send_bytes
+from shared.settings import KafkaSettings
+
+
+def _example_interaction(conversation_id: str) -> InteractionEvent:
+    base = decode_as(InteractionEvent, example_paths(INTERACTIONS)[0].read_bytes())
+    conversation = base.conversation.model_copy(update={"conversation_id": conversation_id})
+    return base.model_copy(update={"event_id": f"evt-{conversation_id}",
+                                   "conversation": conversation,
+                                   "received_at": datetime.now(UTC)})
+
+
+class Collector:
+    """A sink that records what it was handed, and can be told to stop the loop."""
+
+    def __init__(self, loop_holder: list[ConsumerLoop], stop_after: int) -> None:
+        self.seen: list[str] = []
+        self._loop_holder = loop_holder
+        self._stop_after = stop_after
+        self.done = threading.Event()
+
+    def __call__(self, batch: Sequence[Decoded]) -> list[tuple[Decoded, str]]:
+        self.seen.extend(item.event.event_id for item in batch)
+        if len(self.seen) >= self._stop_after:
+            self._loop_holder[0].stop()
+            self.done.set()
+        return []
+
+
+def _run_loop(settings: KafkaSettings, topic: str, group: str, stop_after: int) -> Collector:
+    producer = create_producer(settings)
+    holder: list[ConsumerLoop] = []
+    collector = Collector(holder, stop_after)
+    loop = ConsumerLoop(settings=settings, topic=topic, group_id=group, handle_batch=collector,
+                        producer=producer, event_type=InteractionEvent)
+    holder.append(loop)
+    loop.run()
+    producer.close()
+    return collector
+
+
+def test_events_flow_end_to_end_and_a_restart_resumes_after_the_commit(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    for index in range(5):
+        publish_event(producer, topic, _example_interaction(f"c{index}"), timeout_s=30)
+
+    first = _run_loop(kafka_settings, topic, f"g-{unique_name}", stop_after=5)
+    assert sorted(first.seen) == [f"evt-c{i}" for i in range(5)]
+
+    for index in range(5, 8):
+        publish_event(producer, topic, _example_interaction(f"c{index}"), timeout_s=30)
+    producer.close()
+    second = _run_loop(kafka_settings, topic, f"g-{unique_name}", stop_after=3)
+    # Committed offsets mean the restarted group sees only the three new events.
+    assert sorted(second.seen) == ["evt-c5", "evt-c6", "evt-c7"]
+
+
+def test_a_corrupt_record_goes_to_the_dlq_with_its_reason_and_the_loop_keeps_going(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    send_bytes(producer, topic, key="k", value=b"{not json").get(timeout=30)
+    publish_event(producer, topic, _example_interaction("after"), timeout_s=30)
+    producer.close()
+
+    collector = _run_loop(kafka_settings, topic, f"g-{unique_name}", stop_after=1)
+    assert collector.seen == ["evt-after"]
+
+    dlq = KafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_settings.bootstrap_servers,
+                        auto_offset_reset="earliest", consumer_timeout_ms=20_000,
+                        group_id=f"dlq-{unique_name}")
+    record = next(iter(dlq))
+    dlq.close()
+    assert record.value == b"{not json"
+    headers = dict(record.headers)
+    assert b"Invalid JSON" in headers[REASON_HEADER]
+    assert headers["rapport.dlq.original_topic"] == topic.encode()
+
+
+def test_a_bad_deploy_halts_instead_of_draining_the_topic(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    settings = kafka_settings.model_copy(update={"dlq_max_consecutive_invalid": 3})
+    topic = settings.topic(SCORES)
+    producer = create_producer(settings)
+    for _ in range(6):
+        send_bytes(producer, topic, key="k", value=b'{"schema_version": 99}').get(timeout=30)
+    loop = ConsumerLoop(settings=settings, topic=topic, group_id=f"g-{unique_name}",
+                        handle_batch=lambda batch: [], producer=producer, event_type=ScoreEvent)
+    try:
+        loop.run()
+        raise AssertionError("the loop should have halted")
+    except DlqLimitExceeded as exc:
+        assert "3" in str(exc)
+    finally:
+        producer.close()
+    assert loop.halted_reason is not None
+    # Nothing was committed, so a fixed deploy starts again from the first record.
+    probe = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=f"g-{unique_name}")
+    from kafka.structs import TopicPartition
+
+    committed = [probe.committed(TopicPartition(topic, p)) for p in range(3)]
+    probe.close()
+    assert all(offset is None for offset in committed)
+
+
+def test_encoded_events_round_trip_through_the_broker_unchanged(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    event = _example_interaction("roundtrip")
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    publish_event(producer, topic, event, timeout_s=30)
+    producer.close()
+    consumer = KafkaConsumer(topic, bootstrap_servers=kafka_settings.bootstrap_servers,
+                             auto_offset_reset="earliest", consumer_timeout_ms=20_000,
+                             group_id=f"rt-{unique_name}")
+    record = next(iter(consumer))
+    consumer.close()
+    assert record.key == event.kafka_key().encode()
+    assert record.value == encode_event(event)
+    assert decode_as(InteractionEvent, record.value) == event
