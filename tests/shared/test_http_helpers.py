@@ -1,0 +1,70 @@
+"""Metrics middleware labels by route template; readiness reflects real checks; problem bodies."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+
+from shared.http.health import install_health_routes
+from shared.http.metrics import UNMATCHED_ROUTE, HttpMetricsMiddleware
+from shared.http.problems import PROBLEM_JSON, ServiceUnavailable, install_problem_handlers
+
+
+def _app(ready: list[bool]) -> FastAPI:
+    app = FastAPI()
+    app.add_middleware(HttpMetricsMiddleware, prefix="rapport_testapp")
+    install_problem_handlers(app)
+    install_health_routes(app, lambda: {"dependency": lambda: ready[0]})
+
+    @app.get("/items/{item_id}")
+    async def item(item_id: str) -> dict[str, str]:
+        if item_id == "down":
+            raise ServiceUnavailable("the broker is unavailable", retry_after_s=7)
+        return {"id": item_id}
+
+    return app
+
+
+def _count(route: str, status: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "rapport_testapp_http_requests_total", {"method": "GET", "route": route, "status": status}
+    )
+    return value or 0.0
+
+
+def test_requests_are_labelled_by_route_template_not_raw_path() -> None:
+    client = TestClient(_app([True]))
+    before = _count("/items/{item_id}", "200")
+    for item_id in ("a", "b", "c"):
+        client.get(f"/items/{item_id}")
+    client.get("/no/such/path")
+    assert _count("/items/{item_id}", "200") == before + 3
+    assert _count("/items/a", "200") == 0
+    assert _count(UNMATCHED_ROUTE, "404") >= 1
+
+
+def test_readyz_reports_failing_dependencies_with_503() -> None:
+    ready = [False]
+    client = TestClient(_app(ready))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"dependency": "failing"}
+    ready[0] = True
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_errors_are_problem_json_with_retry_after() -> None:
+    response = TestClient(_app([True])).get("/items/down")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["retry-after"] == "7"
+    assert response.json()["detail"] == "the broker is unavailable"
+
+
+def test_metrics_endpoint_exposes_prometheus_text() -> None:
+    client = TestClient(_app([True]))
+    client.get("/items/x")
+    body = client.get("/metrics/").text
+    assert "rapport_testapp_http_request_duration_seconds_bucket" in body
