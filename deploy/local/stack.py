@@ -1,0 +1,243 @@
+"""Runs the whole Rapport stack on one machine: Kafka, ingest, scorer, coach.
+
+    python -m deploy.local.stack up      # start what is not running, wait until ready, replay sample
+    python -m deploy.local.stack down    # stop everything `up` started
+    python -m deploy.local.stack status
+
+State lives in ``.run/`` (pid files, logs) and ``.data/`` (the SQLite database). Re-running ``up``
+is safe: running parts are left alone. Settings come from the environment (so
+``make up RAPPORT_SCORER_PORT=9002`` style overrides reach the services), then ``dev.env``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_DIR = ROOT / ".run"
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    default_port: int
+    ready_timeout_s: float
+
+    @property
+    def port(self) -> int:
+        return int(os.environ.get(f"RAPPORT_{self.name.upper()}_PORT", self.default_port))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return RUN_DIR / f"{self.name}.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return RUN_DIR / f"{self.name}.log"
+
+
+# The scorer loads a transformer at start, so it gets longer to become ready.
+SERVICES = (Service("ingest", 8001, 90), Service("scorer", 8002, 180), Service("coach", 8003, 90))
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def load_dev_env() -> None:
+    for line in (Path(__file__).parent / "dev.env").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+def running_pid(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+
+
+def http_ok(url: str, timeout_s: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def port_taken(port: int) -> bool:
+    from deploy.kafka.launcher import port_in_use
+
+    return port_in_use(port)
+
+
+def start_kafka() -> None:
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        say(f"using the Kafka cluster at {os.environ['KAFKA_BOOTSTRAP_SERVERS']}")
+        return
+    result = subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "start", "--background",
+                             "--data-dir", str(RUN_DIR / "kafka")], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise SystemExit("Kafka did not start; see the message above and .run/kafka/kafka.log")
+    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
+
+
+def start_service(service: Service) -> None:
+    if (pid := running_pid(service.pid_file)) is not None:
+        say(f"{service.name} already running (pid {pid}) on {service.url}")
+        return
+    if port_taken(service.port):
+        raise SystemExit(f"port {service.port} for {service.name} is taken by another program: "
+                         f"stop it or set RAPPORT_{service.name.upper()}_PORT")
+    with open(service.log_file, "ab") as log:
+        process = subprocess.Popen([PYTHON, "-m", f"services.{service.name}"], cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    service.pid_file.write_text(str(process.pid))
+    say(f"started {service.name} (pid {process.pid}), log {service.log_file.relative_to(ROOT)}")
+
+
+def wait_ready(service: Service) -> None:
+    deadline = time.monotonic() + service.ready_timeout_s
+    while time.monotonic() < deadline:
+        if http_ok(f"{service.url}/readyz"):
+            say(f"{service.name} ready at {service.url}")
+            return
+        if running_pid(service.pid_file) is None:
+            break
+        time.sleep(0.5)  # polling another process's HTTP endpoint; nothing to wait on
+    tail = "\n".join(service.log_file.read_text(errors="replace").splitlines()[-30:])
+    raise SystemExit(f"{service.name} did not become ready; last log lines:\n{tail}")
+
+
+def replay_sample() -> None:
+    ingest = SERVICES[0]
+    say("replaying the bundled sample of helpdesk traffic")
+    result = subprocess.run([PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url],
+                            cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise SystemExit("sample replay failed (see above)")
+
+
+def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
+    """Wait until the coach has built profiles from the scorer's output; return its summary."""
+    coach = SERVICES[2]
+    request = urllib.request.Request(f"{coach.url}/v1/admin/summary",
+                                     headers={"Authorization": f"Bearer {os.environ['RAPPORT_ADMIN_TOKEN']}"})
+    deadline = time.monotonic() + timeout_s
+    summary: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                summary = json.loads(response.read())
+            if summary.get("agents") and summary.get("assignments"):
+                return summary
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(1.0)  # the pipeline is asynchronous by design; poll its public API
+    return summary
+
+
+def print_where_to_look(summary: dict[str, object]) -> None:
+    ingest, scorer, coach = SERVICES
+    token = os.environ["RAPPORT_ADMIN_TOKEN"]
+    print(f"""
+Rapport is running.
+  ingest   {ingest.url}   webhooks: POST /webhooks/{{provider}}   docs: {ingest.url}/docs
+  scorer   {scorer.url}   live scoring: POST /v1/score            docs: {scorer.url}/docs
+  coach    {coach.url}   profiles, drills, practice page          docs: {coach.url}/docs
+  metrics  {ingest.url}/metrics  {scorer.url}/metrics  {coach.url}/metrics
+  logs     .run/*.log      database .data/rapport.db      Kafka 127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}
+
+Pipeline after the sample replay: {json.dumps(summary, indent=2) if summary else "(still working; re-run `make up` or watch .run/*.log)"}
+
+Try:
+  curl -s -H 'Authorization: Bearer {token}' {coach.url}/v1/admin/summary
+  echo '{{"channel":"chat","customer":"I was charged twice!","reply":"Sorry for any inconvenience."}}' \\
+    | .venv/bin/python -m services.scorer score
+  .venv/bin/python -m services.coach issue-link --agent <agent id from the summary>
+Stop everything with: make down
+""")
+
+
+def up() -> None:
+    RUN_DIR.mkdir(exist_ok=True)
+    load_dev_env()
+    start_kafka()
+    subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "topics", "--bootstrap",
+                    os.environ["KAFKA_BOOTSTRAP_SERVERS"]], cwd=ROOT, check=True)
+    for service in SERVICES:
+        start_service(service)
+    for service in SERVICES:
+        wait_ready(service)
+    replay_sample()
+    print_where_to_look(wait_for_results())
+
+
+def stop_pid(name: str, pid_file: Path, grace_s: float = 30.0) -> None:
+    pid = running_pid(pid_file)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and running_pid(pid_file) is not None:
+        time.sleep(0.2)  # waiting for another process to exit
+    if running_pid(pid_file) is not None:
+        os.killpg(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    say(f"stopped {name} (pid {pid})")
+
+
+def down() -> None:
+    for service in reversed(SERVICES):
+        stop_pid(service.name, service.pid_file)
+    subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "stop", "--data-dir",
+                    str(RUN_DIR / "kafka")], cwd=ROOT, check=False)
+
+
+def status() -> int:
+    healthy = True
+    for service in SERVICES:
+        pid = running_pid(service.pid_file)
+        ready = pid is not None and http_ok(f"{service.url}/readyz")
+        healthy &= ready
+        print(f"{service.name:7} {'ready' if ready else 'running' if pid else 'stopped':8} "
+              f"{service.url}")
+    return 0 if healthy else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.local.stack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down", "status"])
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    if args.command == "up":
+        up()
+        return 0
+    if args.command == "down":
+        down()
+        return 0
+    return status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
