@@ -1,1 +1,1 @@
-"""Code that more than one Rapport service needs: settings, events, Kafka, database and HTTP helpers."""
+"""Code more than one Rapport service needs: settings, events, Kafka, database, HTTP helpers."""

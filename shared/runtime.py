@@ -42,16 +42,20 @@ def open_clients(
 ) -> Clients:
     engine = create_db_engine(settings.database.url, echo=settings.database.echo)
     apply_migrations(engine, migrations, version_table=version_table)
-    created = ensure_topics(settings.kafka.bootstrap_servers,
-                            partitions=settings.kafka.topic_partitions,
-                            topic_prefix=settings.kafka.topic_prefix)
+    created = ensure_topics(
+        settings.kafka.bootstrap_servers,
+        partitions=settings.kafka.topic_partitions,
+        topic_prefix=settings.kafka.topic_prefix,
+    )
     if created:
         log.info("created topics: %s", ", ".join(created))
     producer = create_producer(settings.kafka, client_suffix=service)
     return Clients(engine=engine, sessions=create_session_factory(engine), producer=producer)
 
 
-def standard_checks(settings: ServiceSettings, clients: Clients | None) -> dict[str, Callable[[], bool]]:
+def standard_checks(
+    settings: ServiceSettings, clients: Clients | None
+) -> dict[str, Callable[[], bool]]:
     if clients is None:
         return {"startup": lambda: False}
     return {
@@ -62,5 +66,11 @@ def standard_checks(settings: ServiceSettings, clients: Clients | None) -> dict[
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     # uvicorn turns SIGTERM into a graceful shutdown, which runs the lifespan's exit.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None,
-                access_log=False, timeout_graceful_shutdown=20)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )

@@ -1,6 +1,6 @@
 """Settings building blocks shared by every service.
 
-Each service declares one ``BaseSettings`` subclass with its own env prefix (``RAPPORT_INGEST_`` ...)
+Each service declares one ``BaseSettings`` subclass with its own env prefix (``RAPPORT_INGEST_``)
 and nested Kafka / database / metrics sub-settings (``RAPPORT_INGEST_KAFKA__BOOTSTRAP_SERVERS``).
 Two cluster-wide variables are honoured by every service because operators set them once for the
 whole stack: ``KAFKA_BOOTSTRAP_SERVERS`` and ``DATABASE_URL``.
@@ -17,7 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Environment = Literal["development", "test", "production"]
 
 # Values people paste from examples; refused anywhere but a developer's laptop.
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "password", "dev"})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "changethis", "secret", "password", "dev"}
+)
 
 
 class KafkaSettings(BaseModel):

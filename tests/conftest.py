@@ -33,8 +33,9 @@ def unique_name() -> str:
 @pytest.fixture
 def kafka_settings(kafka_bootstrap: str, unique_name: str) -> KafkaSettings:
     """Kafka settings with a fresh topic prefix: the test gets its own topics and DLQs."""
-    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_prefix=f"t{unique_name}.",
-                             topic_partitions=3)
+    settings = KafkaSettings(
+        bootstrap_servers=kafka_bootstrap, topic_prefix=f"t{unique_name}.", topic_partitions=3
+    )
     ensure_topics(kafka_bootstrap, partitions=3, topic_prefix=settings.topic_prefix)
     return settings
 

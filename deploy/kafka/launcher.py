@@ -52,19 +52,33 @@ def fetch(version: str = KAFKA_VERSION, *, quiet: bool = False) -> Path:
         return target
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise LauncherError("Maven (mvn) is not on PATH: install it (apt-get install maven) "
-                            "or point KAFKA_BOOTSTRAP_SERVERS at a running Kafka cluster")
+        raise LauncherError(
+            "Maven (mvn) is not on PATH: install it (apt-get install maven) "
+            "or point KAFKA_BOOTSTRAP_SERVERS at a running Kafka cluster"
+        )
     if not quiet:
-        print(f"resolving Apache Kafka {version} with Maven into {target} (once)...",
-              file=sys.stderr)
-    command = [mvn, "-B", "-q", "-ntp", "-f", str(HERE / "pom.xml"), "package",
-               f"-Dkafka.version={version}", f"-Dkafka.libs.dir={target}"]
+        print(
+            f"resolving Apache Kafka {version} with Maven into {target} (once)...", file=sys.stderr
+        )
+    command = [
+        mvn,
+        "-B",
+        "-q",
+        "-ntp",
+        "-f",
+        str(HERE / "pom.xml"),
+        "package",
+        f"-Dkafka.version={version}",
+        f"-Dkafka.libs.dir={target}",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not is_fetched(version):
         tail = (result.stdout + result.stderr)[-2000:]
-        raise LauncherError("Maven could not resolve Kafka (is Maven Central reachable? a proxy "
-                            "in ~/.m2/settings.xml?). Or set KAFKA_BOOTSTRAP_SERVERS to use an "
-                            f"existing cluster.\n{tail}")
+        raise LauncherError(
+            "Maven could not resolve Kafka (is Maven Central reachable? a proxy "
+            "in ~/.m2/settings.xml?). Or set KAFKA_BOOTSTRAP_SERVERS to use an "
+            f"existing cluster.\n{tail}"
+        )
     return target
 
 
@@ -75,8 +89,10 @@ def java_binary() -> str:
             return str(Path(home) / "bin" / "java")
     found = shutil.which("java")
     if found is None:
-        raise LauncherError("Java 17+ is needed to run Kafka: apt-get install openjdk-17-jre-headless"
-                            " (or set JAVA_HOME), or set KAFKA_BOOTSTRAP_SERVERS")
+        raise LauncherError(
+            "Java 17+ is needed to run Kafka: apt-get install openjdk-17-jre-headless"
+            " (or set JAVA_HOME), or set KAFKA_BOOTSTRAP_SERVERS"
+        )
     return found
 
 
@@ -98,8 +114,15 @@ def new_cluster_id() -> str:
 class LocalKafka:
     """One KRaft node. ``start()`` returns only when the broker logged that it started."""
 
-    def __init__(self, *, data_dir: Path, port: int, controller_port: int, partitions: int = 6,
-                 heap: str = "512m") -> None:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        port: int,
+        controller_port: int,
+        partitions: int = 6,
+        heap: str = "512m",
+    ) -> None:
         self.data_dir = data_dir
         self.port = port
         self.controller_port = controller_port
@@ -118,8 +141,10 @@ class LocalKafka:
     def start(self, timeout_s: float = 120.0) -> str:
         for port in (self.port, self.controller_port):
             if port_in_use(port):
-                raise LauncherError(f"port {port} is taken: stop what uses it (`ss -ltnp | grep "
-                                    f":{port}`) or choose another with --port / KAFKA_PORT")
+                raise LauncherError(
+                    f"port {port} is taken: stop what uses it (`ss -ltnp | grep "
+                    f":{port}`) or choose another with --port / KAFKA_PORT"
+                )
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
@@ -127,7 +152,9 @@ class LocalKafka:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*self._java_command(), "kafka.Kafka", str(config)],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self._wait_started(timeout_s)
         return self.bootstrap
@@ -143,17 +170,27 @@ class LocalKafka:
             self.process.wait()
 
     def _java_command(self) -> list[str]:
-        return [java_binary(), "-Xms128m", f"-Xmx{self.heap}", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
-                "-Djava.net.preferIPv4Stack=true",
-                f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
-                "-cp", f"{fetch(quiet=True)}/*"]
+        return [
+            java_binary(),
+            "-Xms128m",
+            f"-Xmx{self.heap}",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.awt.headless=true",
+            "-Djava.net.preferIPv4Stack=true",
+            f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
+            "-cp",
+            f"{fetch(quiet=True)}/*",
+        ]
 
     def _write_config(self) -> Path:
         text = (HERE / "server.properties.in").read_text()
-        for placeholder, value in {"@PORT@": self.port, "@CPORT@": self.controller_port,
-                                   "@DATA@": self.data_dir / "logs",
-                                   "@PARTITIONS@": self.partitions}.items():
+        for placeholder, value in {
+            "@PORT@": self.port,
+            "@CPORT@": self.controller_port,
+            "@DATA@": self.data_dir / "logs",
+            "@PARTITIONS@": self.partitions,
+        }.items():
             text = text.replace(placeholder, str(value))
         path = self.data_dir / "server.properties"
         path.write_text(text)
@@ -161,9 +198,19 @@ class LocalKafka:
 
     def _format(self, config: Path) -> None:
         result = subprocess.run(
-            [*self._java_command(), "kafka.tools.StorageTool", "format", "--standalone",
-             "-t", new_cluster_id(), "-c", str(config)],
-            capture_output=True, text=True, check=False,
+            [
+                *self._java_command(),
+                "kafka.tools.StorageTool",
+                "format",
+                "--standalone",
+                "-t",
+                new_cluster_id(),
+                "-c",
+                str(config),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise LauncherError(f"formatting KRaft storage failed:\n{result.stdout}{result.stderr}")
@@ -187,11 +234,13 @@ class LocalKafka:
 def temporary_broker(partitions: int = 6) -> tuple[LocalKafka, Path]:
     """A broker on free ports in a fresh temp dir (tests). Caller stops it and removes the dir."""
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-kafka-"))
-    return LocalKafka(data_dir=data_dir, port=free_port(), controller_port=free_port(),
-                      partitions=partitions), data_dir
+    return LocalKafka(
+        data_dir=data_dir, port=free_port(), controller_port=free_port(), partitions=partitions
+    ), data_dir
 
 
 # --- command line -------------------------------------------------------------------------------
+
 
 def _pid_file(data_dir: Path) -> Path:
     return data_dir / "kafka.pid"
@@ -211,10 +260,16 @@ def _cmd_start(args: argparse.Namespace) -> int:
     if (pid := _running_pid(data_dir)) is not None:
         print(f"Kafka already running (pid {pid}) on 127.0.0.1:{args.port}", file=sys.stderr)
         return 0
-    broker = LocalKafka(data_dir=data_dir, port=args.port, controller_port=args.controller_port,
-                        partitions=args.partitions)
-    print(f"starting Kafka {KAFKA_VERSION} on 127.0.0.1:{args.port} (log: {broker.log_path})",
-          file=sys.stderr)
+    broker = LocalKafka(
+        data_dir=data_dir,
+        port=args.port,
+        controller_port=args.controller_port,
+        partitions=args.partitions,
+    )
+    print(
+        f"starting Kafka {KAFKA_VERSION} on 127.0.0.1:{args.port} (log: {broker.log_path})",
+        file=sys.stderr,
+    )
     broker.start()
     assert broker.process is not None
     _pid_file(data_dir).write_text(str(broker.process.pid))
@@ -256,8 +311,9 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     from shared.kafka.admin import ensure_topics  # needs the project's venv, unlike start/stop
 
     created = ensure_topics(args.bootstrap, partitions=args.partitions)
-    print(f"topics created: {', '.join(created) if created else 'none (all exist)'}",
-          file=sys.stderr)
+    print(
+        f"topics created: {', '.join(created) if created else 'none (all exist)'}", file=sys.stderr
+    )
     return 0
 
 
@@ -267,23 +323,33 @@ def _cmd_fetch(_args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.kafka.launcher", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.kafka.launcher",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("fetch", help="resolve the Kafka jars with Maven").set_defaults(run=_cmd_fetch)
     for name, run in (("start", _cmd_start), ("stop", _cmd_stop), ("status", _cmd_status)):
         command = sub.add_parser(name)
         command.add_argument("--data-dir", default=os.environ.get("KAFKA_DATA_DIR", ".run/kafka"))
         command.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", 9092)))
-        command.add_argument("--controller-port", type=int,
-                             default=int(os.environ.get("KAFKA_CONTROLLER_PORT", 9093)))
+        command.add_argument(
+            "--controller-port",
+            type=int,
+            default=int(os.environ.get("KAFKA_CONTROLLER_PORT", 9093)),
+        )
         command.add_argument("--partitions", type=int, default=6)
-        command.add_argument("--background", action="store_true",
-                             help="return once the broker is ready, leaving it running")
+        command.add_argument(
+            "--background",
+            action="store_true",
+            help="return once the broker is ready, leaving it running",
+        )
         command.set_defaults(run=run)
     topics = sub.add_parser("topics", help="create Rapport's topics and their DLQs")
-    topics.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
-                                                              "127.0.0.1:9092"))
+    topics.add_argument(
+        "--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    )
     topics.add_argument("--partitions", type=int, default=6)
     topics.set_defaults(run=_cmd_topics)
     args = parser.parse_args(argv)

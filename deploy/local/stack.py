@@ -1,6 +1,6 @@
 """Runs the whole Rapport stack on one machine: Kafka, ingest, scorer, coach.
 
-    python -m deploy.local.stack up      # start what is not running, wait until ready, replay sample
+    python -m deploy.local.stack up      # start what is not running, wait until ready, replay
     python -m deploy.local.stack down    # stop everything `up` started
     python -m deploy.local.stack status
 
@@ -93,8 +93,19 @@ def start_kafka() -> None:
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         say(f"using the Kafka cluster at {os.environ['KAFKA_BOOTSTRAP_SERVERS']}")
         return
-    result = subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "start", "--background",
-                             "--data-dir", str(RUN_DIR / "kafka")], cwd=ROOT, check=False)
+    result = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "deploy.kafka.launcher",
+            "start",
+            "--background",
+            "--data-dir",
+            str(RUN_DIR / "kafka"),
+        ],
+        cwd=ROOT,
+        check=False,
+    )
     if result.returncode != 0:
         raise SystemExit("Kafka did not start; see the message above and .run/kafka/kafka.log")
     os.environ["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
@@ -105,11 +116,18 @@ def start_service(service: Service) -> None:
         say(f"{service.name} already running (pid {pid}) on {service.url}")
         return
     if port_taken(service.port):
-        raise SystemExit(f"port {service.port} for {service.name} is taken by another program: "
-                         f"stop it or set RAPPORT_{service.name.upper()}_PORT")
+        raise SystemExit(
+            f"port {service.port} for {service.name} is taken by another program: "
+            f"stop it or set RAPPORT_{service.name.upper()}_PORT"
+        )
     with open(service.log_file, "ab") as log:
-        process = subprocess.Popen([PYTHON, "-m", f"services.{service.name}"], cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [PYTHON, "-m", f"services.{service.name}"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     service.pid_file.write_text(str(process.pid))
     say(f"started {service.name} (pid {process.pid}), log {service.log_file.relative_to(ROOT)}")
 
@@ -130,8 +148,9 @@ def wait_ready(service: Service) -> None:
 def replay_sample() -> None:
     ingest = SERVICES[0]
     say("replaying the bundled sample of helpdesk traffic")
-    result = subprocess.run([PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url],
-                            cwd=ROOT, check=False)
+    result = subprocess.run(
+        [PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url], cwd=ROOT, check=False
+    )
     if result.returncode != 0:
         raise SystemExit("sample replay failed (see above)")
 
@@ -139,8 +158,10 @@ def replay_sample() -> None:
 def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
     """Wait until the coach has built profiles from the scorer's output; return its summary."""
     coach = SERVICES[2]
-    request = urllib.request.Request(f"{coach.url}/v1/admin/summary",
-                                     headers={"Authorization": f"Bearer {os.environ['RAPPORT_ADMIN_TOKEN']}"})
+    request = urllib.request.Request(
+        f"{coach.url}/v1/admin/summary",
+        headers={"Authorization": f"Bearer {os.environ['RAPPORT_ADMIN_TOKEN']}"},
+    )
     deadline = time.monotonic() + timeout_s
     summary: dict[str, object] = {}
     while time.monotonic() < deadline:
@@ -158,20 +179,23 @@ def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
 def print_where_to_look(summary: dict[str, object]) -> None:
     ingest, scorer, coach = SERVICES
     token = os.environ["RAPPORT_ADMIN_TOKEN"]
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    pipeline = json.dumps(summary, indent=2) if summary else "(still working: watch .run/*.log)"
+    sample_line = json.dumps({"channel": "chat", "customer": "I was charged twice!",
+                              "reply": "Sorry for any inconvenience."})
     print(f"""
 Rapport is running.
   ingest   {ingest.url}   webhooks: POST /webhooks/{{provider}}   docs: {ingest.url}/docs
   scorer   {scorer.url}   live scoring: POST /v1/score            docs: {scorer.url}/docs
   coach    {coach.url}   profiles, drills, practice page          docs: {coach.url}/docs
   metrics  {ingest.url}/metrics  {scorer.url}/metrics  {coach.url}/metrics
-  logs     .run/*.log      database .data/rapport.db      Kafka 127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}
+  logs     .run/*.log      database .data/rapport.db      Kafka {kafka}
 
-Pipeline after the sample replay: {json.dumps(summary, indent=2) if summary else "(still working; re-run `make up` or watch .run/*.log)"}
+Pipeline after the sample replay: {pipeline}
 
 Try:
   curl -s -H 'Authorization: Bearer {token}' {coach.url}/v1/admin/summary
-  echo '{{"channel":"chat","customer":"I was charged twice!","reply":"Sorry for any inconvenience."}}' \\
-    | .venv/bin/python -m services.scorer score
+  echo '{sample_line}' | .venv/bin/python -m services.scorer score
   .venv/bin/python -m services.coach issue-link --agent <agent id from the summary>
 Stop everything with: make down
 """)
@@ -181,8 +205,18 @@ def up() -> None:
     RUN_DIR.mkdir(exist_ok=True)
     load_dev_env()
     start_kafka()
-    subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "topics", "--bootstrap",
-                    os.environ["KAFKA_BOOTSTRAP_SERVERS"]], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "deploy.kafka.launcher",
+            "topics",
+            "--bootstrap",
+            os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     for service in SERVICES:
         start_service(service)
     for service in SERVICES:
@@ -209,8 +243,11 @@ def stop_pid(name: str, pid_file: Path, grace_s: float = 30.0) -> None:
 def down() -> None:
     for service in reversed(SERVICES):
         stop_pid(service.name, service.pid_file)
-    subprocess.run([PYTHON, "-m", "deploy.kafka.launcher", "stop", "--data-dir",
-                    str(RUN_DIR / "kafka")], cwd=ROOT, check=False)
+    subprocess.run(
+        [PYTHON, "-m", "deploy.kafka.launcher", "stop", "--data-dir", str(RUN_DIR / "kafka")],
+        cwd=ROOT,
+        check=False,
+    )
 
 
 def status() -> int:
@@ -219,14 +256,19 @@ def status() -> int:
         pid = running_pid(service.pid_file)
         ready = pid is not None and http_ok(f"{service.url}/readyz")
         healthy &= ready
-        print(f"{service.name:7} {'ready' if ready else 'running' if pid else 'stopped':8} "
-              f"{service.url}")
+        print(
+            f"{service.name:7} {'ready' if ready else 'running' if pid else 'stopped':8} "
+            f"{service.url}"
+        )
     return 0 if healthy else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.local.stack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.local.stack",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["up", "down", "status"])
     args = parser.parse_args(argv)
     os.chdir(ROOT)

@@ -2,6 +2,7 @@
 
 from shared.events.assignments import AssignmentEvent, AssignmentReason
 from shared.events.codec import EventDecodeError, decode_event, encode_event
+from shared.events.ids import agent_id, conversation_key, parse_agent_id
 from shared.events.interactions import (
     AuthorRole,
     Channel,
@@ -10,7 +11,6 @@ from shared.events.interactions import (
     Message,
     Satisfaction,
 )
-from shared.events.ids import agent_id, conversation_key, parse_agent_id
 from shared.events.scores import (
     DIMENSIONS,
     CustomerSignals,

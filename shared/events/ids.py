@@ -15,7 +15,9 @@ _PART = re.compile(r"^[A-Za-z0-9_.@\-]+$")
 def _qualified(provider: str, account: str, local_id: str, what: str) -> str:
     for label, part in (("provider", provider), ("account", account), (what, local_id)):
         if not part or not _PART.match(part):
-            raise ValueError(f"{label} {part!r} must be non-empty and use only letters, digits, _.@-")
+            raise ValueError(
+                f"{label} {part!r} must be non-empty and use only letters, digits, _.@-"
+            )
     return f"{provider}:{account}:{local_id}"
 
 

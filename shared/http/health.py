@@ -1,4 +1,4 @@
-"""``/healthz`` (the process answers), ``/readyz`` (its real dependencies answer) and ``/metrics``."""
+"""``/healthz`` (the process answers), ``/readyz`` (its dependencies answer), ``/metrics``."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ def install_health_routes(app: FastAPI, checks: Callable[[], Mapping[str, Readin
             # Checks do blocking I/O (broker metadata, SELECT 1); keep them off the event loop.
             results[name] = "ok" if await asyncio.to_thread(check) else "failing"
         ready = all(value == "ok" for value in results.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": results},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": results},
+            status_code=200 if ready else 503,
+        )
 
     app.include_router(router)
     app.mount("/metrics", make_asgi_app())

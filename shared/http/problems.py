@@ -59,19 +59,30 @@ class ServiceUnavailable(RapportError):
 
 
 def problem_response(
-    status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    slug: str,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {"type": f"https://rapport.dev/problems/{slug}", "title": title, "status": status,
-            "detail": detail, **extra}
+    body = {
+        "type": f"https://rapport.dev/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def _rapport_error(_request: Request, exc: RapportError) -> JSONResponse:
-        return problem_response(exc.status, exc.title, exc.detail, slug=exc.type_slug,
-                                headers=exc.headers, **exc.extra)
+        return problem_response(
+            exc.status, exc.title, exc.detail, slug=exc.type_slug, headers=exc.headers, **exc.extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -80,5 +91,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         fields = ", ".join(e["field"] or "<body>" for e in errors[:5])
-        return problem_response(422, "Unprocessable content", f"invalid fields: {fields}",
-                                slug="unprocessable", errors=errors)
+        return problem_response(
+            422,
+            "Unprocessable content",
+            f"invalid fields: {fields}",
+            slug="unprocessable",
+            errors=errors,
+        )

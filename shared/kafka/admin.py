@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from kafka.admin import KafkaAdminClient
@@ -31,10 +32,9 @@ def ensure_topics(
         if not wanted:
             return []
         spec = {name: {"num_partitions": partitions, "replication_factor": 1} for name in wanted}
-        try:
+        # Another service may create one between our list and create: that is fine.
+        with contextlib.suppress(TopicAlreadyExistsError):
             admin.create_topics(spec, wait_for_metadata=True)
-        except TopicAlreadyExistsError:
-            pass  # another service created it between our list and create
         return wanted
     finally:
         admin.close()

@@ -126,8 +126,13 @@ class ConsumerLoop:
                 decoded.append(Decoded(record, decode_as(self._event_type, record.value)))
                 self._dlq.record_valid()
             except EventDecodeError as exc:
-                log.warning("dead-lettering %s[%d]@%d: %s", record.topic, record.partition,
-                            record.offset, exc.reason)
+                log.warning(
+                    "dead-lettering %s[%d]@%d: %s",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    exc.reason,
+                )
                 invalid.append((record, exc.reason))
                 self._dlq.record_invalid()
         return decoded, invalid

@@ -45,4 +45,6 @@ def send_to_dlq(producer: KafkaProducer, record: Any, *, reason: str, group_id: 
         ("rapport.dlq.original_offset", str(record.offset).encode("ascii")),
         ("rapport.dlq.consumer_group", group_id.encode("utf-8")),
     ]
-    return producer.send(dlq_topic(record.topic), key=record.key, value=record.value, headers=headers)
+    return producer.send(
+        dlq_topic(record.topic), key=record.key, value=record.value, headers=headers
+    )

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import pytest
 from kafka import KafkaConsumer
 
 from shared.events import INTERACTIONS, SCORES, InteractionEvent, ScoreEvent, dlq_topic
@@ -20,9 +21,13 @@ from shared.settings import KafkaSettings
 def _example_interaction(conversation_id: str) -> InteractionEvent:
     base = decode_as(InteractionEvent, example_paths(INTERACTIONS)[0].read_bytes())
     conversation = base.conversation.model_copy(update={"conversation_id": conversation_id})
-    return base.model_copy(update={"event_id": f"evt-{conversation_id}",
-                                   "conversation": conversation,
-                                   "received_at": datetime.now(UTC)})
+    return base.model_copy(
+        update={
+            "event_id": f"evt-{conversation_id}",
+            "conversation": conversation,
+            "received_at": datetime.now(UTC),
+        }
+    )
 
 
 class Collector:
@@ -46,8 +51,14 @@ def _run_loop(settings: KafkaSettings, topic: str, group: str, stop_after: int) 
     producer = create_producer(settings)
     holder: list[ConsumerLoop] = []
     collector = Collector(holder, stop_after)
-    loop = ConsumerLoop(settings=settings, topic=topic, group_id=group, handle_batch=collector,
-                        producer=producer, event_type=InteractionEvent)
+    loop = ConsumerLoop(
+        settings=settings,
+        topic=topic,
+        group_id=group,
+        handle_batch=collector,
+        producer=producer,
+        event_type=InteractionEvent,
+    )
     holder.append(loop)
     loop.run()
     producer.close()
@@ -85,9 +96,13 @@ def test_a_corrupt_record_goes_to_the_dlq_with_its_reason_and_the_loop_keeps_goi
     collector = _run_loop(kafka_settings, topic, f"g-{unique_name}", stop_after=1)
     assert collector.seen == ["evt-after"]
 
-    dlq = KafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_settings.bootstrap_servers,
-                        auto_offset_reset="earliest", consumer_timeout_ms=20_000,
-                        group_id=f"dlq-{unique_name}")
+    dlq = KafkaConsumer(
+        dlq_topic(topic),
+        bootstrap_servers=kafka_settings.bootstrap_servers,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=20_000,
+        group_id=f"dlq-{unique_name}",
+    )
     record = next(iter(dlq))
     dlq.close()
     assert record.value == b"{not json"
@@ -104,13 +119,17 @@ def test_a_bad_deploy_halts_instead_of_draining_the_topic(
     producer = create_producer(settings)
     for _ in range(6):
         send_bytes(producer, topic, key="k", value=b'{"schema_version": 99}').get(timeout=30)
-    loop = ConsumerLoop(settings=settings, topic=topic, group_id=f"g-{unique_name}",
-                        handle_batch=lambda batch: [], producer=producer, event_type=ScoreEvent)
+    loop = ConsumerLoop(
+        settings=settings,
+        topic=topic,
+        group_id=f"g-{unique_name}",
+        handle_batch=lambda batch: [],
+        producer=producer,
+        event_type=ScoreEvent,
+    )
     try:
-        loop.run()
-        raise AssertionError("the loop should have halted")
-    except DlqLimitExceeded as exc:
-        assert "3" in str(exc)
+        with pytest.raises(DlqLimitExceeded, match=r"limit 3"):
+            loop.run()
     finally:
         producer.close()
     assert loop.halted_reason is not None
@@ -131,9 +150,13 @@ def test_encoded_events_round_trip_through_the_broker_unchanged(
     producer = create_producer(kafka_settings)
     publish_event(producer, topic, event, timeout_s=30)
     producer.close()
-    consumer = KafkaConsumer(topic, bootstrap_servers=kafka_settings.bootstrap_servers,
-                             auto_offset_reset="earliest", consumer_timeout_ms=20_000,
-                             group_id=f"rt-{unique_name}")
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=kafka_settings.bootstrap_servers,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=20_000,
+        group_id=f"rt-{unique_name}",
+    )
     record = next(iter(consumer))
     consumer.close()
     assert record.key == event.kafka_key().encode()

@@ -46,6 +46,7 @@ def test_every_topic_has_example_payloads_that_decode(topic: str) -> None:
 
 def test_examples_validate_against_the_checked_in_json_schema() -> None:
     import jsonschema
+
     for topic in TOPICS:
         schema = json.loads(schema_path(topic).read_text())
         for path in example_paths(topic):
@@ -76,66 +77,115 @@ def test_decode_errors_never_echo_the_payload() -> None:
 id_part = st.from_regex(r"[A-Za-z0-9_.@\-]{1,20}", fullmatch=True)
 text = st.text(max_size=200)
 unit = st.floats(min_value=0, max_value=1, allow_nan=False)
-moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                       timezones=st.just(UTC))
+moments = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
 
 
 @st.composite
 def interaction_events(draw: st.DrawFn) -> InteractionEvent:
     provider, account, conv = draw(id_part), draw(id_part), draw(id_part)
-    messages = draw(st.lists(st.fixed_dictionaries({
-        "message_id": id_part, "author_role": st.sampled_from(["agent", "customer", "bot", "system"]),
-        "author_id": st.none() | id_part.map(lambda u: agent_id(provider, account, u)),
-        "body": text, "public": st.booleans(), "created_at": moments,
-    }), max_size=4))
-    return InteractionEvent.model_validate({
-        "event_id": draw(id_part), "provider": provider, "account": account,
-        "event_type": draw(id_part), "occurred_at": draw(moments), "received_at": draw(moments),
-        "conversation": {"conversation_id": conv, "channel": draw(st.sampled_from(list(Channel))),
-                         "subject": draw(st.none() | text), "tags": draw(st.lists(id_part)),
-                         "satisfaction": draw(st.none() | st.fixed_dictionaries(
-                             {"rating": st.sampled_from(["good", "bad", "neutral"])}))},
-        "messages": messages,
-        "redactions": draw(st.dictionaries(st.sampled_from(["email", "phone", "card"]),
-                                           st.integers(0, 50))),
-    })
+    messages = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "message_id": id_part,
+                    "author_role": st.sampled_from(["agent", "customer", "bot", "system"]),
+                    "author_id": st.none() | id_part.map(lambda u: agent_id(provider, account, u)),
+                    "body": text,
+                    "public": st.booleans(),
+                    "created_at": moments,
+                }
+            ),
+            max_size=4,
+        )
+    )
+    return InteractionEvent.model_validate(
+        {
+            "event_id": draw(id_part),
+            "provider": provider,
+            "account": account,
+            "event_type": draw(id_part),
+            "occurred_at": draw(moments),
+            "received_at": draw(moments),
+            "conversation": {
+                "conversation_id": conv,
+                "channel": draw(st.sampled_from(list(Channel))),
+                "subject": draw(st.none() | text),
+                "tags": draw(st.lists(id_part)),
+                "satisfaction": draw(
+                    st.none()
+                    | st.fixed_dictionaries({"rating": st.sampled_from(["good", "bad", "neutral"])})
+                ),
+            },
+            "messages": messages,
+            "redactions": draw(
+                st.dictionaries(st.sampled_from(["email", "phone", "card"]), st.integers(0, 50))
+            ),
+        }
+    )
 
 
 @st.composite
 def score_events(draw: st.DrawFn) -> ScoreEvent:
-    dims = {d: {"score": draw(st.none() | unit), "evidence": draw(st.lists(text, max_size=2))}
-            for d in DIMENSIONS}
-    return ScoreEvent.model_validate({
-        "event_id": draw(id_part), "conversation_key": draw(id_part), "message_id": draw(id_part),
-        "agent_id": agent_id(draw(id_part), draw(id_part), draw(id_part)),
-        "channel": draw(st.sampled_from(list(Channel))), "model_version": draw(id_part),
-        "message_at": draw(moments), "scored_at": draw(moments), "dimensions": dims,
-        "overall": draw(unit),
-        "customer": {"emotion": draw(st.sampled_from(["anger", "fear", "neutral"])),
-                     "emotion_confidence": draw(unit), "intensity": draw(unit),
-                     "vulnerability": draw(st.none() | st.sampled_from(["health", "safety"]))},
-        "tone": {"raw": draw(unit), "channel_adjusted": draw(unit)},
-    })
+    dims = {
+        d: {"score": draw(st.none() | unit), "evidence": draw(st.lists(text, max_size=2))}
+        for d in DIMENSIONS
+    }
+    return ScoreEvent.model_validate(
+        {
+            "event_id": draw(id_part),
+            "conversation_key": draw(id_part),
+            "message_id": draw(id_part),
+            "agent_id": agent_id(draw(id_part), draw(id_part), draw(id_part)),
+            "channel": draw(st.sampled_from(list(Channel))),
+            "model_version": draw(id_part),
+            "message_at": draw(moments),
+            "scored_at": draw(moments),
+            "dimensions": dims,
+            "overall": draw(unit),
+            "customer": {
+                "emotion": draw(st.sampled_from(["anger", "fear", "neutral"])),
+                "emotion_confidence": draw(unit),
+                "intensity": draw(unit),
+                "vulnerability": draw(st.none() | st.sampled_from(["health", "safety"])),
+            },
+            "tone": {"raw": draw(unit), "channel_adjusted": draw(unit)},
+        }
+    )
 
 
 @st.composite
 def assignment_events(draw: st.DrawFn) -> AssignmentEvent:
     dimension = draw(st.sampled_from(DIMENSIONS))
-    return AssignmentEvent.model_validate({
-        "event_id": draw(id_part), "assignment_id": draw(id_part),
-        "agent_id": agent_id("zendesk", draw(id_part), draw(id_part)),
-        "scenario_id": draw(id_part), "target_dimension": dimension,
-        "week": f"{draw(st.integers(2000, 2099))}-W{draw(st.integers(1, 53)):02d}",
-        "difficulty": draw(st.integers(1, 5)), "assigned_at": draw(moments),
-        "reason": {"dimension": dimension, "estimate": draw(unit), "interval_low": draw(unit),
-                   "interval_high": draw(unit), "evidence_count": draw(st.integers(0, 10_000)),
-                   "team_mean": draw(unit), "explanation": draw(text)},
-    })
+    return AssignmentEvent.model_validate(
+        {
+            "event_id": draw(id_part),
+            "assignment_id": draw(id_part),
+            "agent_id": agent_id("zendesk", draw(id_part), draw(id_part)),
+            "scenario_id": draw(id_part),
+            "target_dimension": dimension,
+            "week": f"{draw(st.integers(2000, 2099))}-W{draw(st.integers(1, 53)):02d}",
+            "difficulty": draw(st.integers(1, 5)),
+            "assigned_at": draw(moments),
+            "reason": {
+                "dimension": dimension,
+                "estimate": draw(unit),
+                "interval_low": draw(unit),
+                "interval_high": draw(unit),
+                "evidence_count": draw(st.integers(0, 10_000)),
+                "team_mean": draw(unit),
+                "explanation": draw(text),
+            },
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(interaction_events(), score_events(), assignment_events()))
-def test_codec_round_trips_every_event(event: InteractionEvent | ScoreEvent | AssignmentEvent) -> None:
+def test_codec_round_trips_every_event(
+    event: InteractionEvent | ScoreEvent | AssignmentEvent,
+) -> None:
     topic = next(t for t, model in EVENT_TYPES.items() if isinstance(event, model))
     assert decode_event(topic, encode_event(event)) == event
 

@@ -12,7 +12,8 @@ from tests.support.databases import table_names
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 SERVICE_NAMES = sorted(
-    path.parent.parent.name for path in SERVICES.glob("*/migrations/env.py")
+    path.parent.parent.name
+    for path in SERVICES.glob("*/migrations/env.py")
     if any((path.parent / "versions").glob("*.py"))
 )
 
@@ -38,8 +39,11 @@ def test_all_services_share_one_database_without_clashing(database_url: str) -> 
     engine = create_db_engine(database_url)
     try:
         for service in SERVICE_NAMES:
-            apply_migrations(engine, SERVICES / service / "migrations",
-                             version_table=f"alembic_version_{service}")
+            apply_migrations(
+                engine,
+                SERVICES / service / "migrations",
+                version_table=f"alembic_version_{service}",
+            )
         tables = table_names(engine)
         assert {f"alembic_version_{s}" for s in SERVICE_NAMES} <= tables
     finally:

@@ -8,8 +8,9 @@ from shared.settings import ServiceSettings
 
 
 class ExampleSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="RAPPORT_EXAMPLE_", env_nested_delimiter="__",
-                                      extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RAPPORT_EXAMPLE_", env_nested_delimiter="__", extra="ignore"
+    )
     port: int = 8999
     api_token: SecretStr = SecretStr("changeme")
 
