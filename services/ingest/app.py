@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
+from services.ingest.deliveries import DeliveryLedger
+from services.ingest.hubspot_api import HubSpotMessages
+from services.ingest.pipeline import IngestPipeline
+from services.ingest.providers import build_providers
+from services.ingest.publisher import EventPublisher
+from services.ingest.redaction import RedactionPolicy
 from services.ingest.settings import IngestSettings
+from services.ingest.webhooks import webhook_router
+from shared.events import INTERACTIONS
 from shared.http.health import install_health_routes
 from shared.http.metrics import HttpMetricsMiddleware
 from shared.http.problems import install_problem_handlers
@@ -17,21 +27,59 @@ from shared.runtime import Clients, open_clients, standard_checks
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+@dataclass
+class IngestRuntime:
+    clients: Clients
+    pipeline: IngestPipeline
+    http: httpx.AsyncClient
+
+
+def open_pipeline(settings: IngestSettings, clients: Clients,
+                  http: httpx.AsyncClient) -> IngestPipeline:
+    """The publish path shared by the webhook route and the backfill CLI."""
+    publisher = EventPublisher(clients.producer, settings.kafka.topic(INTERACTIONS),
+                               timeout_s=settings.publish_timeout_s)
+    publisher.warm_up()
+    return IngestPipeline(
+        ledger=DeliveryLedger(clients.engine, claim_ttl_s=settings.claim_ttl_s),
+        publisher=publisher,
+        policy=RedactionPolicy.from_settings(settings.redaction),
+        resolvers={"hubspot": HubSpotMessages(http, settings.hubspot).resolve},
+    )
+
+
+def open_ingest_clients(settings: IngestSettings) -> Clients:
+    # The producer may block a send for at most the publish timeout (metadata, full buffer),
+    # so a sender gets its 503 in seconds rather than after the 10 s shared default.
+    kafka = settings.kafka.model_copy(update={"produce_timeout_s": settings.publish_timeout_s})
+    return open_clients(settings.model_copy(update={"kafka": kafka}), service="ingest",
+                        migrations=MIGRATIONS, version_table="alembic_version_ingest")
+
+
 def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
-    clients: dict[str, Clients] = {}
+    runtime: dict[str, IngestRuntime] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        clients["main"] = open_clients(settings, service="ingest", migrations=MIGRATIONS,
-                                       version_table="alembic_version_ingest")
+        clients = open_ingest_clients(settings)
+        http = httpx.AsyncClient()
         try:
+            runtime["main"] = IngestRuntime(clients, open_pipeline(settings, clients, http), http)
             yield
         finally:
-            clients.pop("main").close()
+            runtime.pop("main", None)
+            await http.aclose()
+            clients.close()
+
+    def pipeline() -> IngestPipeline:
+        return runtime["main"].pipeline
 
     app = FastAPI(title="Rapport ingest", version="0.1.0", lifespan=lifespan)
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_ingest")
     install_problem_handlers(app)
-    install_health_routes(app, lambda: standard_checks(settings, clients.get("main")))
+    install_health_routes(app, lambda: standard_checks(
+        settings, runtime["main"].clients if "main" in runtime else None))
+    providers = build_providers(salesforce_org_ids=settings.salesforce_org_ids)
+    app.include_router(webhook_router(settings=settings, providers=providers, pipeline=pipeline))
     return app

@@ -1,0 +1,1 @@
+"""Scorer benchmarks: ``python -m bench.scorer --help``."""

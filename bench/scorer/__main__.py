@@ -1,0 +1,89 @@
+"""``python -m bench.scorer``: scorer throughput (model-only and end to end) and live latency.
+
+Needs a running broker, e.g.::
+
+    python -m deploy.kafka.launcher start --background --data-dir /tmp/bench-scorer-kafka \
+        --port 19292 --controller-port 19293
+    python -m bench.scorer --bootstrap 127.0.0.1:19292
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.scorer.corpus import load_examples
+from bench.scorer.end_to_end import StreamRun, percentile, run_stream
+from bench.scorer.model_throughput import ModelRun, run_model
+from services.scorer.settings import ScorerSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    examples = load_examples()
+    dtypes = args.dtypes.split(",")
+    print(f"scorer benchmark: {args.threads} torch threads, {os.cpu_count()} CPUs, "
+          f"dtypes {', '.join(dtypes)}", flush=True)
+    if not args.skip_model:
+        runs = [run for dtype in dtypes
+                for run in run_model(examples, dtype=dtype, torch_threads=args.threads,
+                                     batch_size=args.batch_size, count=args.model_requests)]
+        _print_model(runs)
+    if not args.skip_stream:
+        workdir = Path(tempfile.mkdtemp(prefix="bench-scorer-"))
+        streams = [run_stream(bootstrap=args.bootstrap, examples=examples, dtype=dtype,
+                              events=args.events if dtype != "fp32" else args.fp32_events,
+                              torch_threads=args.threads,
+                              live_interval_s=args.live_interval_ms / 1000, workdir=workdir)
+                   for dtype in dtypes]
+        _print_streams(streams)
+        print(f"(scorer logs and databases in {workdir})")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.scorer", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bootstrap", default="127.0.0.1:19292")
+    parser.add_argument("--dtypes", default="fp32,bf16")
+    parser.add_argument("--threads", type=int, default=ScorerSettings().torch_threads)
+    parser.add_argument("--events", type=int, default=3000, help="interaction events (bf16)")
+    parser.add_argument("--fp32-events", type=int, default=800, help="events for fp32 (slower)")
+    parser.add_argument("--live-interval-ms", type=float, default=100.0,
+                        help="pause between live probes while the stream runs")
+    parser.add_argument("--model-requests", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--skip-model", action="store_true")
+    parser.add_argument("--skip-stream", action="store_true")
+    return parser
+
+
+def _print_model(runs: list[ModelRun]) -> None:
+    print("\nmodel only (score_batch, batches of up to --batch-size)")
+    print(f"{'dtype':<6} {'order':<10} {'requests':>8} {'msg/s':>8} "
+          f"{'tokenize':>9} {'inference':>9} {'postproc':>9}")
+    for run in runs:
+        share = {k: v / run.seconds for k, v in run.stages_s.items()}
+        print(f"{run.dtype:<6} {run.order:<10} {run.requests:>8} {run.rate:>8.0f} "
+              f"{share['tokenize_s']:>9.0%} {share['inference_s']:>9.0%} "
+              f"{share['postprocess_s']:>9.0%}")
+
+
+def _print_streams(runs: list[StreamRun]) -> None:
+    print("\nend to end (produce -> broker -> scorer -> broker ack), live probes meanwhile")
+    print(f"{'dtype':<6} {'events':>6} {'scores':>6} {'seconds':>8} {'msg/s':>7} "
+          f"{'live p50':>9} {'live p95':>9} {'n':>4} {'idle p50':>9} {'idle p95':>9}")
+    for run in runs:
+        print(f"{run.dtype:<6} {run.events:>6} {run.scores:>6} {run.seconds:>8.1f} "
+              f"{run.rate:>7.0f} {percentile(run.live_ms_busy, 0.5):>7.1f}ms "
+              f"{percentile(run.live_ms_busy, 0.95):>7.1f}ms {len(run.live_ms_busy):>4} "
+              f"{percentile(run.live_ms_idle, 0.5):>7.1f}ms "
+              f"{percentile(run.live_ms_idle, 0.95):>7.1f}ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Grafana provisioning and the dashboard generator."""

@@ -1,0 +1,104 @@
+"""Coach app factory: ``support.scores.v1`` in, skill profiles, weekly drills, practice page out.
+
+The lifespan opens every client (database, producer, scorer, announcer), loads the scenario
+library, starts the score consumer in a background thread and closes all of it on shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.coach import (
+    routes_admin,
+    routes_agents,
+    routes_assignments,
+    routes_practice,
+    routes_scenarios,
+)
+from services.coach.announcer import create_announcer
+from services.coach.assignment_service import AssignmentService
+from services.coach.context import CoachContext
+from services.coach.policy import AssignmentPolicy
+from services.coach.scenario_library import ScenarioLibrary, load_library
+from services.coach.score_consumer import ScoreBatchHandler, make_score_loop, track_lag
+from services.coach.scorer_client import ScorerClient
+from services.coach.settings import CoachSettings
+from services.coach.timeutil import Clock, utc_now
+from shared.events.topics import ASSIGNMENTS
+from shared.http.health import install_health_routes
+from shared.http.metrics import HttpMetricsMiddleware
+from shared.http.problems import install_problem_handlers
+from shared.kafka.runner import BackgroundConsumer
+from shared.runtime import Clients, open_clients, standard_checks
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
+               library: ScenarioLibrary | None = None) -> FastAPI:
+    settings = settings or CoachSettings()
+    running: dict[str, object] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A broken scenario library fails the start before anything is opened.
+        scenarios = library or load_library(settings.scenarios_dir)
+        clients = open_clients(settings, service="coach", migrations=MIGRATIONS,
+                               version_table="alembic_version_coach")
+        announcer = create_announcer(settings.announce_webhook_url,
+                                     timeout_s=settings.announce_timeout_s)
+        scorer = ScorerClient(settings.scorer_url, timeout_s=settings.scorer_timeout_s)
+        service = AssignmentService(
+            engine=clients.engine, producer=clients.producer,
+            topic=settings.kafka.topic(ASSIGNMENTS), library=scenarios,
+            profile_settings=settings.profile,
+            policy=AssignmentPolicy.from_settings(settings.policy,
+                                                  min_evidence=settings.profile.min_evidence),
+            announcer=announcer, clock=clock, produce_timeout_s=settings.kafka.produce_timeout_s)
+        handler = ScoreBatchHandler(engine=clients.engine,
+                                    half_life_s=settings.profile.half_life_days * 86_400,
+                                    clock=clock, after_batch=service.assign_unassigned)
+        consumer = BackgroundConsumer(
+            lambda: make_score_loop(settings, producer=clients.producer, handler=handler))
+        track_lag(lambda: consumer.loop)
+        app.state.coach = CoachContext(settings=settings, engine=clients.engine,
+                                       library=scenarios, assignments=service, scorer=scorer,
+                                       clock=clock)
+        app.state.score_handler = handler
+        running.update(clients=clients, consumer=consumer)
+        consumer.start()
+        try:
+            yield
+        finally:
+            consumer.stop()
+            app.state.coach = None
+            running.clear()
+            announcer.drain(timeout_s=settings.announce_timeout_s)
+            announcer.close()
+            scorer.close()
+            clients.close()
+
+    app = FastAPI(title="Rapport coach", version="0.1.0", lifespan=lifespan,
+                  description="Skill profiles from live scores, weekly drills aimed at each "
+                              "agent's weakest rubric dimension, and a practice page.")
+    app.add_middleware(HttpMetricsMiddleware, prefix="rapport_coach")
+    install_problem_handlers(app)
+    install_health_routes(app, lambda: _checks(settings, running))
+    for module in (routes_agents, routes_scenarios, routes_assignments, routes_admin,
+                   routes_practice):
+        app.include_router(module.router)
+    return app
+
+
+def _checks(settings: CoachSettings,
+            running: Mapping[str, object]) -> Mapping[str, Callable[[], bool]]:
+    clients = running.get("clients")
+    consumer = running.get("consumer")
+    checks = dict(standard_checks(settings, clients if isinstance(clients, Clients) else None))
+    if isinstance(consumer, BackgroundConsumer):
+        checks["consumer"] = lambda: consumer.healthy
+    return checks

@@ -1,0 +1,117 @@
+"""Running the policy: read agents' state, decide, store, publish, announce.
+
+Assignments are written first and published from the table (an outbox): a publish that fails
+leaves ``published_at`` empty and the next run sends it again, so nothing decided is lost and
+``coach.assignments.v1`` consumers dedupe on the event id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from kafka import KafkaProducer
+from sqlalchemy import Engine
+
+from services.coach import assignment_store
+from services.coach.agent_states import load_agent_states
+from services.coach.announcer import Announcer
+from services.coach.focus import display_name
+from services.coach.metrics import ASSIGNMENTS, ASSIGNMENTS_PUBLISHED, DECISION_SECONDS
+from services.coach.policy import AssignmentPolicy, Decision, decide_assignments
+from services.coach.profile_store import profiled_agent_ids
+from services.coach.scenario_library import ScenarioLibrary
+from services.coach.settings import ProfileSettings
+from services.coach.timeutil import Clock, iso_week
+from shared.events.codec import encode_event
+from shared.kafka.producer import send_bytes, wait_all
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AssignmentRun:
+    week: str
+    decisions: tuple[Decision, ...]
+    created: tuple[str, ...]  # assignment ids this run inserted
+
+    @property
+    def agents_assigned(self) -> int:
+        created = set(self.created)
+        return sum(1 for d in self.decisions
+                   if any(a.assignment_id in created for a in d.assignments))
+
+
+class AssignmentService:
+    def __init__(self, *, engine: Engine, producer: KafkaProducer, topic: str,
+                 library: ScenarioLibrary, profile_settings: ProfileSettings,
+                 policy: AssignmentPolicy, announcer: Announcer, clock: Clock,
+                 produce_timeout_s: float) -> None:
+        self._engine = engine
+        self._producer = producer
+        self._topic = topic
+        self._library = library
+        self._profile_settings = profile_settings
+        self._policy = policy
+        self._announcer = announcer
+        self._clock = clock
+        self._produce_timeout_s = produce_timeout_s
+
+    def current_week(self) -> str:
+        return iso_week(self._clock())
+
+    def assign_unassigned(self, agent_ids: Collection[str]) -> AssignmentRun:
+        """After a profile batch: decide for the agents whose current week has no drills yet."""
+        week = self.current_week()
+        with self._engine.connect() as connection:
+            done = assignment_store.agents_with_assignments(connection, week, agent_ids)
+        return self.assign(sorted(set(agent_ids) - done), week)
+
+    def assign_everyone(self, week: str | None = None) -> AssignmentRun:
+        with self._engine.connect() as connection:
+            agent_ids = profiled_agent_ids(connection)
+        return self.assign(agent_ids, week or self.current_week())
+
+    def assign(self, agent_ids: Collection[str], week: str) -> AssignmentRun:
+        started = time.perf_counter()
+        now = self._clock()
+        with self._engine.connect() as connection:
+            states = load_agent_states(connection, agent_ids, week=week, as_of=now,
+                                       settings=self._profile_settings, policy=self._policy)
+        decisions = tuple(decide_assignments(states[agent_id], self._library, week, self._policy)
+                          for agent_id in agent_ids)
+        planned = [assignment for decision in decisions for assignment in decision.assignments]
+        with self._engine.begin() as connection:
+            created = assignment_store.insert_planned(connection, planned, now)
+        DECISION_SECONDS.observe(time.perf_counter() - started)
+        self._count_and_announce(decisions, set(created))
+        self.publish_pending()
+        return AssignmentRun(week, decisions, tuple(created))
+
+    def publish_pending(self, limit: int = 500) -> int:
+        """Send every assignment not yet acknowledged by the topic; raises ``PublishError``."""
+        with self._engine.connect() as connection:
+            pending = assignment_store.unpublished(connection, limit)
+        if not pending:
+            return 0
+        futures = [send_bytes(self._producer, self._topic, key=record.agent_id,
+                              value=encode_event(record.to_event())) for record in pending]
+        wait_all(futures, timeout_s=self._produce_timeout_s)
+        with self._engine.begin() as connection:
+            assignment_store.mark_published(connection, [r.assignment_id for r in pending],
+                                            self._clock())
+        ASSIGNMENTS_PUBLISHED.inc(len(pending))
+        return len(pending)
+
+    def _count_and_announce(self, decisions: tuple[Decision, ...], created: set[str]) -> None:
+        for decision in decisions:
+            new = [a for a in decision.assignments if a.assignment_id in created]
+            if not new or decision.focus is None:
+                continue
+            ASSIGNMENTS.labels(decision.focus.dimension).inc(len(new))
+            self._announcer.announce(
+                f"Rapport: {len(new)} new practice drill{'s' if len(new) > 1 else ''} for "
+                f"{decision.agent_id} in {decision.week}, focus: "
+                f"{display_name(decision.focus.dimension)}.")

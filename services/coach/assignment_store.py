@@ -1,0 +1,173 @@
+"""Assignments in the database: the weekly plan, its outbox flag and its status over time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, cast
+
+import sqlalchemy as sa
+
+from services.coach.dimensions import as_dimension
+from services.coach.policy import PastAssignment, PlannedAssignment
+from services.coach.tables import assignments
+from services.coach.timeutil import as_utc
+from services.coach.upserts import insert_for
+from shared.events.assignments import AssignmentEvent, AssignmentReason
+from shared.events.scores import Dimension
+
+Status = Literal["assigned", "in_progress", "completed", "expired"]
+_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    assignment_id: str
+    agent_id: str
+    week: str
+    slot: int
+    scenario_id: str
+    target_dimension: Dimension
+    difficulty: int
+    status: Status
+    reason: AssignmentReason
+    assigned_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    practice_score: float | None
+    published_at: datetime | None
+
+    def to_event(self) -> AssignmentEvent:
+        return AssignmentEvent(
+            event_id=self.assignment_id, assignment_id=self.assignment_id,
+            agent_id=self.agent_id, scenario_id=self.scenario_id,
+            target_dimension=self.target_dimension, week=self.week, difficulty=self.difficulty,
+            status=self.status, reason=self.reason, assigned_at=self.assigned_at,
+        )
+
+    def as_past(self) -> PastAssignment:
+        return PastAssignment(scenario_id=self.scenario_id, week=self.week, slot=self.slot,
+                              target_dimension=self.target_dimension,
+                              difficulty=self.difficulty, status=self.status,
+                              practice_score=self.practice_score)
+
+
+def agents_with_assignments(connection: sa.Connection, week: str,
+                            agent_ids: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(list(agent_ids)):
+        query = sa.select(assignments.c.agent_id).distinct().where(
+            assignments.c.week == week, assignments.c.agent_id.in_(chunk))
+        found.update(connection.scalars(query))
+    return found
+
+
+def history(connection: sa.Connection, agent_ids: Collection[str], *, from_week: str,
+            to_week: str) -> dict[str, list[AssignmentRecord]]:
+    """Assignments of these agents between two ISO weeks (inclusive; the strings sort by time)."""
+    found: dict[str, list[AssignmentRecord]] = {}
+    for chunk in _chunks(list(agent_ids)):
+        query = sa.select(assignments).where(
+            assignments.c.agent_id.in_(chunk), assignments.c.week >= from_week,
+            assignments.c.week <= to_week)
+        for row in connection.execute(query):
+            record = _record(row)
+            found.setdefault(record.agent_id, []).append(record)
+    return found
+
+
+def insert_planned(connection: sa.Connection, planned: Sequence[PlannedAssignment],
+                   now: datetime) -> list[str]:
+    """Insert the plan; returns the ids that are new (a concurrent run may have won a slot)."""
+    if not planned:
+        return []
+    ids = [p.assignment_id for p in planned]
+    existing = set(connection.scalars(
+        sa.select(assignments.c.assignment_id).where(assignments.c.assignment_id.in_(ids))))
+    rows = [_insert_row(p, now) for p in planned if p.assignment_id not in existing]
+    if rows:
+        connection.execute(insert_for(connection, assignments).on_conflict_do_nothing(), rows)
+    return [assignment_id for assignment_id in ids if assignment_id not in existing]
+
+
+def unpublished(connection: sa.Connection, limit: int = 500) -> list[AssignmentRecord]:
+    query = (sa.select(assignments).where(assignments.c.published_at.is_(None))
+             .order_by(assignments.c.assigned_at).limit(limit))
+    return [_record(row) for row in connection.execute(query)]
+
+
+def mark_published(connection: sa.Connection, assignment_ids: Sequence[str],
+                   now: datetime) -> None:
+    for chunk in _chunks(list(assignment_ids)):
+        connection.execute(sa.update(assignments).where(assignments.c.assignment_id.in_(chunk))
+                           .values(published_at=as_utc(now)))
+
+
+def get_assignment(connection: sa.Connection, assignment_id: str) -> AssignmentRecord | None:
+    row = connection.execute(
+        sa.select(assignments).where(assignments.c.assignment_id == assignment_id)).first()
+    return _record(row) if row is not None else None
+
+
+def list_for_agent(connection: sa.Connection, agent_id: str,
+                   week: str | None = None) -> list[AssignmentRecord]:
+    query = sa.select(assignments).where(assignments.c.agent_id == agent_id)
+    if week is not None:
+        query = query.where(assignments.c.week == week)
+    query = query.order_by(assignments.c.week.desc(), assignments.c.slot)
+    return [_record(row) for row in connection.execute(query)]
+
+
+def latest_focus(connection: sa.Connection, agent_id: str) -> Dimension | None:
+    query = (sa.select(assignments.c.target_dimension)
+             .where(assignments.c.agent_id == agent_id)
+             .order_by(assignments.c.week.desc(), assignments.c.slot.desc()).limit(1))
+    value = connection.scalar(query)
+    return as_dimension(value) if value is not None else None
+
+
+def mark_started(connection: sa.Connection, assignment_id: str, now: datetime) -> None:
+    connection.execute(
+        sa.update(assignments)
+        .where(assignments.c.assignment_id == assignment_id, assignments.c.status == "assigned")
+        .values(status="in_progress", started_at=as_utc(now)))
+
+
+def mark_completed(connection: sa.Connection, assignment_id: str, *,
+                   practice_score: float | None, now: datetime) -> bool:
+    """True when this call completed it (False: it was completed already)."""
+    result = connection.execute(
+        sa.update(assignments)
+        .where(assignments.c.assignment_id == assignment_id,
+               assignments.c.status != "completed")
+        .values(status="completed", completed_at=as_utc(now), practice_score=practice_score))
+    return result.rowcount == 1
+
+
+def _insert_row(planned: PlannedAssignment, now: datetime) -> dict[str, object]:
+    return {"assignment_id": planned.assignment_id, "agent_id": planned.agent_id,
+            "week": planned.week, "slot": planned.slot, "scenario_id": planned.scenario_id,
+            "target_dimension": planned.target_dimension, "difficulty": planned.difficulty,
+            "status": "assigned", "reason": planned.reason.model_dump(mode="json"),
+            "assigned_at": as_utc(now)}
+
+
+def _record(row: sa.Row[tuple[object, ...]]) -> AssignmentRecord:
+    return AssignmentRecord(
+        assignment_id=row.assignment_id, agent_id=row.agent_id, week=row.week, slot=row.slot,
+        scenario_id=row.scenario_id, target_dimension=as_dimension(row.target_dimension),
+        difficulty=row.difficulty, status=cast(Status, row.status),
+        reason=AssignmentReason.model_validate(row.reason),
+        assigned_at=as_utc(row.assigned_at), started_at=_maybe_utc(row.started_at),
+        completed_at=_maybe_utc(row.completed_at), practice_score=row.practice_score,
+        published_at=_maybe_utc(row.published_at),
+    )
+
+
+def _maybe_utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[start:start + _CHUNK] for start in range(0, len(values), _CHUNK)]

@@ -1,0 +1,117 @@
+"""A practice reply: score it live with the scorer, keep it, and say one kind, concrete thing.
+
+The conversation history sent with each reply is rebuilt on the server from the script and the
+agent's latest attempt at each earlier turn, so the page cannot make the scorer see a
+conversation that did not happen.
+"""
+
+from __future__ import annotations
+
+import uuid
+from statistics import fmean
+
+from services.coach import assignment_store
+from services.coach.assignment_store import AssignmentRecord
+from services.coach.attempt_store import (
+    AttemptRecord,
+    attempts_for,
+    insert_attempt,
+    latest_per_turn,
+)
+from services.coach.context import CoachContext
+from services.coach.focus import display_name
+from services.coach.metrics import DRILLS_COMPLETED, PRACTICE_ATTEMPTS
+from services.coach.practice_script import ScriptStep, script_steps
+from services.coach.scenario_library import UnknownScenarioError
+from services.coach.scenario_models import Scenario
+from services.coach.scorer_client import ScorerRejected, ScorerReply, ScorerUnavailable
+from shared.http.problems import Conflict, NotFound, ServiceUnavailable, Unprocessable
+
+
+def record_attempt(context: CoachContext, assignment: AssignmentRecord, *, turn: int,
+                   reply: str) -> AttemptRecord:
+    if assignment.status == "completed":
+        raise Conflict("this drill is completed; start the next one")
+    steps = script_steps(scenario_of(context, assignment))
+    if turn >= len(steps):
+        raise Unprocessable(f"turn {turn} does not exist; this drill has {len(steps)} turns")
+    with context.engine.connect() as connection:
+        earlier = latest_per_turn(attempts_for(connection, assignment.assignment_id))
+    scored = _score(context, steps, earlier, turn=turn, reply=reply, channel=_channel(context,
+                    assignment))
+    attempt = AttemptRecord(
+        attempt_id=uuid.uuid4().hex, assignment_id=assignment.assignment_id, turn=turn,
+        reply=reply, scores=dict(scored.scores), overall=scored.overall,
+        target_score=scored.scores.get(assignment.target_dimension),
+        evidence={dim: list(lines) for dim, lines in scored.evidence.items()},
+        suggestions=[s.model_dump() for s in scored.suggestions],
+        model_version=scored.model_version, created_at=context.clock())
+    with context.engine.begin() as connection:
+        insert_attempt(connection, attempt)
+        assignment_store.mark_started(connection, assignment.assignment_id, attempt.created_at)
+    return attempt
+
+
+def complete(context: CoachContext, assignment: AssignmentRecord) -> AssignmentRecord:
+    """Close the drill with its practice score; completing twice changes nothing."""
+    with context.engine.begin() as connection:
+        latest = latest_per_turn(attempts_for(connection, assignment.assignment_id))
+        score = practice_score(list(latest.values()))
+        completed_now = assignment_store.mark_completed(
+            connection, assignment.assignment_id, practice_score=score, now=context.clock())
+        updated = assignment_store.get_assignment(connection, assignment.assignment_id)
+    if updated is None:
+        raise NotFound(f"assignment {assignment.assignment_id!r} disappeared")
+    if completed_now:
+        DRILLS_COMPLETED.labels(assignment.target_dimension).inc()
+    return updated
+
+
+def practice_score(latest: list[AttemptRecord]) -> float | None:
+    """Mean target-dimension score over the turns answered (None: nothing scored)."""
+    scores = [a.target_score for a in latest if a.target_score is not None]
+    return round(fmean(scores), 4) if scores else None
+
+
+def feedback(attempt: AttemptRecord, target_dimension: str) -> str:
+    """The target dimension's suggestion first; otherwise any; otherwise say what worked."""
+    for suggestion in attempt.suggestions:
+        if suggestion.get("dimension") == target_dimension:
+            return suggestion["text"]
+    if attempt.suggestions:
+        return attempt.suggestions[0]["text"]
+    name = display_name(target_dimension).lower()
+    lines = attempt.evidence.get(target_dimension) or []
+    if attempt.target_score is not None and lines:
+        return f"Your {name} came through in: \u201c{lines[0]}\u201d Keep that specific."
+    return f"Try one sentence that shows {name} for this customer's exact situation."
+
+
+def _score(context: CoachContext, steps: list[ScriptStep], earlier: dict[int, AttemptRecord],
+           *, turn: int, reply: str, channel: str) -> ScorerReply:
+    history: list[tuple[str, str]] = []
+    for step in steps[:turn]:
+        history.append(("customer", step.text))
+        if step.index in earlier:
+            history.append(("agent", earlier[step.index].reply))
+    try:
+        scored = context.scorer.score(channel=channel, customer=steps[turn].text, reply=reply,
+                                      history=history)
+    except ScorerUnavailable as exc:
+        PRACTICE_ATTEMPTS.labels("scorer_unavailable").inc()
+        raise ServiceUnavailable(f"live scoring is unavailable: {exc}", retry_after_s=10) from None
+    except ScorerRejected as exc:
+        raise Unprocessable(f"the scorer could not score this reply: {exc}") from None
+    PRACTICE_ATTEMPTS.labels("scored").inc()
+    return scored
+
+
+def scenario_of(context: CoachContext, assignment: AssignmentRecord) -> Scenario:
+    try:
+        return context.library.get(assignment.scenario_id)
+    except UnknownScenarioError:
+        raise NotFound(f"scenario {assignment.scenario_id!r} is no longer in the library") from None
+
+
+def _channel(context: CoachContext, assignment: AssignmentRecord) -> str:
+    return str(scenario_of(context, assignment).channel)

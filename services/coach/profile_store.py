@@ -1,0 +1,164 @@
+"""Skill profiles in the database: apply a batch of score events, read agents' and teams' sums.
+
+One transaction per batch: find which events were already applied, record the new ones, merge
+their in-memory sums into the stored rows and write every touched row back with one bulk upsert.
+Within a consumer group an agent's events arrive on one partition (the key is the agent id), so
+no other writer updates the same rows; the event-id insert would fail the whole batch (and the
+replay would find it applied) if a rebalance ever let two consumers race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from services.coach.dimensions import as_dimension
+from services.coach.profile_math import WeightedStats, merge
+from services.coach.score_batches import ProfileKey, ScoreBatch, aggregate_scores, team_id
+from services.coach.tables import agent_channels, dimension_profiles, score_events
+from services.coach.timeutil import as_utc
+from services.coach.upserts import insert_for
+from shared.events.scores import Dimension, ScoreEvent
+
+# Keeps IN (...) lists well inside every driver's parameter limit.
+_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    applied: int
+    duplicates: int
+    rows_updated: int
+
+
+def apply_score_events(connection: sa.Connection, events: Sequence[ScoreEvent], *,
+                       half_life_s: float, now: datetime) -> BatchOutcome:
+    batch = aggregate_scores(events, half_life_s)
+    already = _applied_event_ids(connection, batch.event_agents)
+    if already:
+        fresh = [e for e in events if e.event_id not in already]
+        batch = aggregate_scores(fresh, half_life_s)
+    if not batch.event_agents:
+        return BatchOutcome(applied=0, duplicates=len(already), rows_updated=0)
+    connection.execute(sa.insert(score_events), [
+        {"event_id": event_id, "agent_id": agent_id, "applied_at": as_utc(now)}
+        for event_id, agent_id in batch.event_agents.items()
+    ])
+    rows = _merged_rows(connection, batch, half_life_s, now)
+    _upsert_profiles(connection, rows)
+    _upsert_channels(connection, batch)
+    return BatchOutcome(applied=len(batch.event_agents), duplicates=len(already),
+                        rows_updated=len(rows))
+
+
+def load_profiles(connection: sa.Connection,
+                  agent_ids: Collection[str]) -> dict[str, dict[Dimension, WeightedStats]]:
+    found: dict[str, dict[Dimension, WeightedStats]] = {}
+    for chunk in _chunks(list(agent_ids)):
+        query = sa.select(dimension_profiles).where(dimension_profiles.c.agent_id.in_(chunk))
+        for row in connection.execute(query):
+            found.setdefault(row.agent_id, {})[as_dimension(row.dimension)] = _stats(row)
+    return found
+
+
+def load_team_members(connection: sa.Connection, team_ids: Collection[str]
+                      ) -> dict[str, dict[Dimension, list[WeightedStats]]]:
+    """Every member's sums per team and dimension, for the team level."""
+    found: dict[str, dict[Dimension, list[WeightedStats]]] = {}
+    for chunk in _chunks(list(team_ids)):
+        query = sa.select(dimension_profiles).where(dimension_profiles.c.team_id.in_(chunk))
+        for row in connection.execute(query):
+            found.setdefault(row.team_id, {}).setdefault(as_dimension(row.dimension), []).append(
+                _stats(row))
+    return found
+
+
+def load_channels(connection: sa.Connection, agent_ids: Collection[str]
+                  ) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for chunk in _chunks(list(agent_ids)):
+        query = sa.select(agent_channels.c.agent_id, agent_channels.c.channel).where(
+            agent_channels.c.agent_id.in_(chunk))
+        for agent_id, channel in connection.execute(query):
+            found.setdefault(agent_id, set()).add(channel)
+    return {agent_id: frozenset(channels) for agent_id, channels in found.items()}
+
+
+def profiled_agent_ids(connection: sa.Connection) -> list[str]:
+    query = sa.select(dimension_profiles.c.agent_id).distinct().order_by(
+        dimension_profiles.c.agent_id)
+    return list(connection.scalars(query))
+
+
+def _applied_event_ids(connection: sa.Connection, event_ids: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(list(event_ids)):
+        query = sa.select(score_events.c.event_id).where(score_events.c.event_id.in_(chunk))
+        found.update(connection.scalars(query))
+    return found
+
+
+def _merged_rows(connection: sa.Connection, batch: ScoreBatch, half_life_s: float,
+                 now: datetime) -> list[dict[str, object]]:
+    stored = load_profiles(connection, {agent_id for agent_id, _ in batch.stats})
+    rows = []
+    for key, fresh in batch.stats.items():
+        previous = stored.get(key[0], {}).get(key[1])
+        merged = fresh if previous is None else merge(previous, fresh, half_life_s)
+        rows.append(_row(key, merged, now))
+    return rows
+
+
+def _row(key: ProfileKey, stats: WeightedStats, now: datetime) -> dict[str, object]:
+    agent_id, dimension = key
+    return {"agent_id": agent_id, "dimension": dimension, "team_id": team_id(agent_id),
+            "anchor_at": as_utc(stats.anchor_at), "sum_w": stats.sum_w, "sum_wx": stats.sum_wx,
+            "sum_wxx": stats.sum_wxx, "scored_count": stats.count, "updated_at": as_utc(now)}
+
+
+def _upsert_profiles(connection: sa.Connection, rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    insert = insert_for(connection, dimension_profiles)
+    changed = ("anchor_at", "sum_w", "sum_wx", "sum_wxx", "scored_count", "updated_at")
+    statement = insert.on_conflict_do_update(
+        index_elements=["agent_id", "dimension"],
+        set_={name: getattr(insert.excluded, name) for name in changed},
+    )
+    connection.execute(statement, rows)
+
+
+def _upsert_channels(connection: sa.Connection, batch: ScoreBatch) -> None:
+    if not batch.channels:
+        return
+    insert = insert_for(connection, agent_channels)
+    table = agent_channels.c
+    statement = insert.on_conflict_do_update(
+        index_elements=["agent_id", "channel"],
+        set_={
+            # Arithmetic in SQL: the increment is correct whatever another writer did meanwhile.
+            "message_count": table.message_count + insert.excluded.message_count,
+            "last_message_at": sa.case(
+                (insert.excluded.last_message_at > table.last_message_at,
+                 insert.excluded.last_message_at),
+                else_=table.last_message_at),
+        },
+    )
+    connection.execute(statement, [
+        {"agent_id": agent_id, "channel": channel, "message_count": tally.message_count,
+         "last_message_at": as_utc(tally.last_message_at)}
+        for (agent_id, channel), tally in batch.channels.items()
+    ])
+
+
+def _stats(row: sa.Row[tuple[object, ...]]) -> WeightedStats:
+    return WeightedStats(anchor_at=as_utc(row.anchor_at), sum_w=row.sum_w, sum_wx=row.sum_wx,
+                         sum_wxx=row.sum_wxx, count=row.scored_count)
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]

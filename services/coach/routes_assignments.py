@@ -1,0 +1,62 @@
+"""``/v1/assignments/{assignment_id}``: one drill, its practice attempts, its completion."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.coach import assignment_store
+from services.coach.access import CallerDep, ContextDep, Principal
+from services.coach.api_models import (
+    AssignmentDetailOut,
+    AssignmentOut,
+    AttemptIn,
+    AttemptOut,
+    problem_responses,
+)
+from services.coach.assignment_store import AssignmentRecord
+from services.coach.attempt_store import attempts_for
+from services.coach.context import CoachContext
+from services.coach.practice import complete, record_attempt, scenario_of
+from services.coach.views import assignment_detail_out, assignment_out, attempt_out
+from shared.http.problems import NotFound
+
+router = APIRouter(prefix="/v1/assignments", tags=["assignments"])
+
+
+@router.get("/{assignment_id}", response_model=AssignmentDetailOut,
+            responses=problem_responses(401, 403, 404))
+def get_assignment(assignment_id: str, caller: CallerDep,
+                   context: ContextDep) -> AssignmentDetailOut:
+    """The drill with its script (curveball in place), success signals and attempts so far."""
+    record = _owned_assignment(assignment_id, caller, context)
+    with context.engine.connect() as connection:
+        attempts = attempts_for(connection, assignment_id)
+    return assignment_detail_out(record, scenario_of(context, record), context.library, attempts)
+
+
+@router.post("/{assignment_id}/attempts", response_model=AttemptOut, status_code=201,
+             responses=problem_responses(401, 403, 404, 409, 422, 503))
+def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
+                 context: ContextDep) -> AttemptOut:
+    """Score one practice reply live; the score, evidence and a suggestion come back."""
+    record = _owned_assignment(assignment_id, caller, context)
+    attempt = record_attempt(context, record, turn=body.turn, reply=body.reply)
+    return attempt_out(attempt, record.target_dimension)
+
+
+@router.post("/{assignment_id}/complete", response_model=AssignmentOut,
+             responses=problem_responses(401, 403, 404))
+def post_complete(assignment_id: str, caller: CallerDep, context: ContextDep) -> AssignmentOut:
+    """Close the drill; its practice score feeds next week's difficulty. Idempotent."""
+    record = _owned_assignment(assignment_id, caller, context)
+    return assignment_out(complete(context, record), context.library)
+
+
+def _owned_assignment(assignment_id: str, caller: Principal,
+                      context: CoachContext) -> AssignmentRecord:
+    with context.engine.connect() as connection:
+        record = assignment_store.get_assignment(connection, assignment_id)
+    if record is None:
+        raise NotFound(f"no assignment {assignment_id!r}")
+    caller.require_access(record.agent_id)
+    return record

@@ -1,0 +1,88 @@
+"""``/practice``: the agent's practice page (plain HTML + JS, no build step, no CDN).
+
+The sign-in link carries the token in the query string; the page moves it into session storage
+and out of the address bar at once, and sends it as a bearer token to the API. The server
+checks the token here too, so a bad link gets a clear page instead of a broken one.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from services.coach import assignment_store
+from services.coach.access import ContextDep, Principal, authenticate
+from services.coach.context import CoachContext
+from shared.http.problems import RapportError, Unauthorized
+
+router = APIRouter(tags=["practice"])
+PAGE = (Path(__file__).resolve().parent / "static" / "practice.html").read_text(encoding="utf-8")
+TokenQuery = Annotated[str, Query(description="The token from the sign-in link.")]
+
+
+@router.get("/practice", response_class=HTMLResponse)
+def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
+    """The agent's drills, each linking to its practice page."""
+    try:
+        caller = _caller(token, context)
+    except RapportError as exc:
+        return _error_page(exc)
+    return _page(assignment_id="", agent_id=caller.agent_id or "")
+
+
+@router.get("/practice/{assignment_id}", response_class=HTMLResponse)
+def practice_drill(assignment_id: str, context: ContextDep,
+                   token: TokenQuery = "") -> HTMLResponse:
+    """One drill: the customer speaks turn by turn, each reply is scored live."""
+    try:
+        caller = _caller(token, context)
+        with context.engine.connect() as connection:
+            record = assignment_store.get_assignment(connection, assignment_id)
+        if record is None:
+            return _message_page(404, "This drill does not exist (any more).")
+        caller.require_access(record.agent_id)
+    except RapportError as exc:
+        return _error_page(exc)
+    return _page(assignment_id=assignment_id, agent_id=record.agent_id)
+
+
+def _caller(token: str, context: CoachContext) -> Principal:
+    if not token:
+        raise Unauthorized("This page needs the token from your sign-in link.")
+    return authenticate(token, context)
+
+
+def _page(*, assignment_id: str, agent_id: str) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)
+    body = (PAGE.replace("{{NONCE}}", nonce)
+            .replace("{{ASSIGNMENT_ID}}", html.escape(assignment_id, quote=True))
+            .replace("{{AGENT_ID}}", html.escape(agent_id, quote=True)))
+    return HTMLResponse(body, headers=_headers(nonce))
+
+
+def _error_page(exc: RapportError) -> HTMLResponse:
+    return _message_page(exc.status, exc.detail)
+
+
+def _message_page(status: int, message: str) -> HTMLResponse:
+    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Rapport practice</title></head><body><main><h1>Practice</h1>"
+            f"<p role=\"alert\">{html.escape(message)}</p></main></body></html>")
+    return HTMLResponse(body, status_code=status, headers=_headers(None))
+
+
+def _headers(nonce: str | None) -> dict[str, str]:
+    sources = f"'nonce-{nonce}'" if nonce else "'none'"
+    return {
+        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
+                                    f"style-src {sources}; connect-src 'self'; "
+                                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }

@@ -1,0 +1,188 @@
+"""Personal data out of message text before anything leaves the ingest service.
+
+Each detector proposes spans; a candidate whose check digits fail (a 16-digit order number that
+is not a Luhn-valid card, an IBAN-shaped reference that fails mod 97) is *kept* verbatim and
+shielded from later detectors, so the phone detector cannot chew half of it. Detectors run in a
+fixed order, most specific first. A disabled kind is still detected, and kept, for the same
+reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from services.ingest.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, spanish_dni_valid
+from services.ingest.settings import RedactionSettings
+from shared.events import InteractionEvent
+
+KINDS: tuple[str, ...] = ("email", "iban", "card", "national_id", "phone")
+PLACEHOLDERS: dict[str, str] = {kind: f"[{kind.upper()}]" for kind in KINDS}
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
+                    r"(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![\w-])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+# The 3-2-4 shape is an SSN's; one with impossible parts is kept, not taken for a phone.
+_SSN = re.compile(r"(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])")
+_SSN_VALID = re.compile(r"^(?!000|666|9\d\d)\d{3}.(?!00)\d{2}.(?!0000)\d{4}$")
+_UK_NINO = re.compile(r"(?<![\w-])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+                      r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w-])")
+_CA_SIN = re.compile(r"(?<![\w-])\d{3}([- ])\d{3}\1\d{3}(?![\w-])")
+_ES_DNI = re.compile(r"(?<![\w-])[XYZ]?\d{7,8}[A-Z](?![\w-])")
+_PHONE = re.compile(r"(?<![\w+/-])(?:\+|\(\+?)?\d[\d ().-]{5,22}\d(?![\w-])")
+_DATE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+Verdict = str | None
+"""A kind to redact the span as, or ``None`` to keep it verbatim (and shield it)."""
+_SKIP = "skip"  # not a candidate after all: leave the span to later detectors
+Judgement = tuple[Verdict, int]
+"""The verdict and how many characters of the candidate it covers (greedy patterns overreach)."""
+
+
+@dataclass(frozen=True)
+class _Detector:
+    pattern: re.Pattern[str]
+    judge: Callable[[str], Judgement]
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _judge_iban(text: str) -> Judgement:
+    # The pattern may run into a following upper-case word; the country fixes the length.
+    expected = IBAN_LENGTHS.get(text[:2], 0)
+    seen = 0
+    for index, char in enumerate(text):
+        seen += char != " "
+        if seen == expected:
+            candidate = text[:index + 1]
+            return ("iban" if iban_valid(candidate.replace(" ", "")) else None), index + 1
+    return None, len(text)
+
+
+def _judge_card(text: str) -> Judgement:
+    # Try the whole run, then shorter runs of whole digit groups ("4242 4242 4242 4242 123").
+    ends = [match.end() for match in re.finditer(r"\d+", text)]
+    for end in reversed(ends):
+        digits = _digits(text[:end])
+        if 13 <= len(digits) <= 19 and luhn_valid(digits):
+            return "card", end
+    return None, len(text)
+
+
+def _whole(verdict: Verdict) -> Callable[[str], Judgement]:
+    return lambda text: (verdict, len(text))
+
+
+def _judge_ssn(text: str) -> Judgement:
+    return ("national_id" if _SSN_VALID.match(text) else None), len(text)
+
+
+def _judge_sin(text: str) -> Judgement:
+    return ("national_id" if luhn_valid(_digits(text)) else _SKIP), len(text)
+
+
+def _judge_dni(text: str) -> Judgement:
+    return ("national_id" if spanish_dni_valid(text) else _SKIP), len(text)
+
+
+def _judge_phone(text: str) -> Judgement:
+    return _phone_verdict(text), len(text)
+
+
+def _phone_verdict(text: str) -> Verdict:
+    digits = _digits(text)
+    if text.count("(") != text.count(")") or _DATE.match(text) or _THOUSANDS.match(text):
+        return _SKIP
+    if text.startswith(("+", "(+")):
+        return "phone" if 8 <= len(digits) <= 15 else _SKIP
+    if digits == text:  # one unbroken run: only a trunk-prefixed national number is a phone
+        return "phone" if text.startswith("0") and 10 <= len(digits) <= 15 else _SKIP
+    return "phone" if 7 <= len(digits) <= 15 else _SKIP
+
+
+_DETECTORS: tuple[_Detector, ...] = (
+    _Detector(_EMAIL, _whole("email")),
+    _Detector(_IBAN, _judge_iban),
+    _Detector(_SSN, _judge_ssn),
+    _Detector(_UK_NINO, _whole("national_id")),
+    _Detector(_CA_SIN, _judge_sin),
+    _Detector(_ES_DNI, _judge_dni),
+    _Detector(_CARD, _judge_card),
+    _Detector(_PHONE, _judge_phone),
+)
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    kinds: frozenset[str]
+
+    @classmethod
+    def from_settings(cls, settings: RedactionSettings) -> RedactionPolicy:
+        if not settings.enabled:
+            return cls(frozenset())
+        return cls(frozenset(kind for kind in KINDS if getattr(settings, kind)))
+
+    @classmethod
+    def everything(cls) -> RedactionPolicy:
+        return cls(frozenset(KINDS))
+
+
+def redact_text(text: str, policy: RedactionPolicy) -> tuple[str, Counter[str]]:
+    """Replace personal data with typed placeholders; returns the text and counts by kind."""
+    counts: Counter[str] = Counter()
+    if not policy.kinds or not text:
+        return text, counts
+    claimed: list[tuple[int, int, Verdict]] = []
+    for detector in _DETECTORS:
+        for match in detector.pattern.finditer(text):
+            start, end = match.span()
+            if _overlaps(claimed, start, end):
+                continue
+            verdict, length = detector.judge(match.group())
+            if verdict != _SKIP:
+                kind = verdict if verdict in policy.kinds else None
+                claimed.append((start, start + length, kind))
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, kind in sorted(claimed):
+        if kind is None:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(PLACEHOLDERS[kind])
+        counts[kind] += 1
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), counts
+
+
+def _overlaps(claimed: Iterable[tuple[int, int, Verdict]], start: int, end: int) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end, _ in claimed)
+
+
+def redact_event(event: InteractionEvent, policy: RedactionPolicy) -> InteractionEvent:
+    """The event with subject, message bodies and rating comment redacted; counts in the event."""
+    counts: Counter[str] = Counter(event.redactions)
+
+    def clean(text: str | None) -> str | None:
+        if text is None:
+            return None
+        cleaned, found = redact_text(text, policy)
+        counts.update(found)
+        return cleaned
+
+    conversation = event.conversation
+    satisfaction = conversation.satisfaction
+    if satisfaction is not None and satisfaction.comment:
+        satisfaction = satisfaction.model_copy(update={"comment": clean(satisfaction.comment)})
+    conversation = conversation.model_copy(
+        update={"subject": clean(conversation.subject), "satisfaction": satisfaction})
+    messages = tuple(message.model_copy(update={"body": clean(message.body)})
+                     for message in event.messages)
+    return event.model_copy(update={"conversation": conversation, "messages": messages,
+                                    "redactions": dict(sorted(counts.items()))})

@@ -1,0 +1,129 @@
+"""``POST /webhooks/{provider}``: read (bounded) -> verify -> parse -> pipeline -> answer.
+
+Order matters: nothing is parsed before the signature over the raw bytes checked out, and
+nothing is answered 2xx before the broker acknowledged. Every refusal is a problem+json body
+that says what to fix; none of them echoes the body or a secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import ValidationError
+
+from services.ingest.body import read_bounded_body
+from services.ingest.hubspot_api import UpstreamUnavailable
+from services.ingest.metrics import DELIVERIES, UNKNOWN_PROVIDER
+from services.ingest.payload import InvalidPayload, MalformedBody
+from services.ingest.pipeline import BrokerUnavailable, DeliveryInFlight, IngestPipeline
+from services.ingest.providers.base import Challenge, Delivery, ParseResult, Provider
+from services.ingest.settings import IngestSettings, secret_variable
+from services.ingest.signatures import SignatureRejected
+from shared.http.problems import (
+    BadRequest,
+    NotFound,
+    RapportError,
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+)
+
+log = logging.getLogger(__name__)
+
+OUTCOME_BY_STATUS = {400: "invalid", 401: "unauthorized", 404: "invalid", 413: "too_large",
+                     422: "invalid", 503: "unavailable"}
+
+
+def webhook_router(*, settings: IngestSettings, providers: Mapping[str, Provider],
+                   pipeline: Callable[[], IngestPipeline]) -> APIRouter:
+    router = APIRouter(tags=["webhooks"])
+
+    @router.head("/webhooks/{provider}")
+    async def probe(provider: str) -> Response:
+        """Intercom checks the endpoint with a HEAD request when the webhook is saved."""
+        if provider not in providers:
+            raise NotFound(f"unknown provider {provider!r}")
+        return Response(status_code=200)
+
+    @router.post("/webhooks/{provider}")
+    async def receive(provider: str, request: Request) -> Response:
+        label = provider if provider in providers else UNKNOWN_PROVIDER
+        try:
+            response, outcome = await _receive(settings, providers, pipeline(), provider, request)
+        except RapportError as exc:
+            DELIVERIES.labels(label, OUTCOME_BY_STATUS.get(exc.status, "invalid")).inc()
+            raise
+        DELIVERIES.labels(label, outcome).inc()
+        return response
+
+    return router
+
+
+async def _receive(settings: IngestSettings, providers: Mapping[str, Provider],
+                   pipeline: IngestPipeline, name: str, request: Request) -> tuple[Response, str]:
+    provider = providers.get(name)
+    if provider is None:
+        raise NotFound(f"unknown provider {name!r}; known: {', '.join(sorted(providers))}")
+    secret = settings.webhook_secret(name)
+    if not secret:
+        raise Unauthorized(f"no webhook secret is configured for {name}: set "
+                           f"{secret_variable(name)}", variable=secret_variable(name))
+    delivery = Delivery(
+        provider=name, method=request.method, url=_signed_url(request, settings.public_base_url),
+        headers={key.lower(): value for key, value in request.headers.items()},
+        query=dict(request.query_params),
+        body=await read_bounded_body(request, settings.max_body_bytes),
+        received_at=datetime.now(UTC),
+    )
+    try:
+        provider.verify(delivery, secret, now_s=time.time(),
+                        replay_window_s=settings.replay_window_s)
+    except SignatureRejected as exc:
+        log.warning("rejected %s delivery: %s", name, exc.reason)
+        raise Unauthorized(exc.reason) from None
+    parsed = _parse(provider, delivery)
+    if isinstance(parsed, Challenge):
+        return PlainTextResponse(parsed.text), "ignored"
+    try:
+        report = await pipeline.deliver(name, parsed)
+    except DeliveryInFlight as exc:
+        raise ServiceUnavailable(str(exc), retry_after_s=1) from None
+    except (BrokerUnavailable, UpstreamUnavailable) as exc:
+        log.warning("%s delivery not accepted: %s", name, exc)
+        raise ServiceUnavailable(str(exc), retry_after_s=5) from None
+    except InvalidPayload as exc:  # content fetched from the helpdesk's API was unusable
+        raise Unprocessable(str(exc), field=exc.field) from None
+    if provider.success_reply is not None:
+        reply = provider.success_reply
+        return Response(reply.body, media_type=reply.media_type), report.outcome
+    return JSONResponse({"status": report.outcome, "accepted": report.accepted,
+                         "duplicates": report.duplicates, "ignored": report.ignored}), \
+        report.outcome
+
+
+def _parse(provider: Provider, delivery: Delivery) -> ParseResult:
+    try:
+        return provider.parse(delivery)
+    except MalformedBody as exc:
+        raise BadRequest(str(exc)) from None
+    except InvalidPayload as exc:
+        raise Unprocessable(str(exc), field=exc.field) from None
+    except ValidationError as exc:  # a value the event model refuses (out of range...)
+        error = exc.errors(include_input=False, include_url=False)[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise Unprocessable(f"{field}: {error['msg']}", field=field) from None
+
+
+def _signed_url(request: Request, public_base_url: str | None) -> str:
+    """The URL as the sender addressed it (HubSpot signs it): raw path and query, no decoding."""
+    raw_path = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+    query = request.scope.get("query_string", b"")
+    base = (public_base_url.rstrip("/") if public_base_url
+            else f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}")
+    tail = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+    return base + tail

@@ -1,0 +1,35 @@
+"""``python -m services.scorer``: run the service; ``train|evaluate|score ...``: the model CLI."""
+
+from __future__ import annotations
+
+import sys
+
+MODEL_COMMANDS = frozenset({"train", "evaluate", "score"})
+
+
+def main(argv: list[str]) -> int:
+    if argv and (argv[0] in MODEL_COMMANDS or argv[0] in ("-h", "--help")):
+        from services.scorer.cli import main as model_cli
+
+        return int(model_cli(argv) or 0)
+    if argv:
+        print(f"unknown command {argv[0]!r}; use no arguments to run the service, or one of "
+              f"{', '.join(sorted(MODEL_COMMANDS))}", file=sys.stderr)
+        return 2
+    run_service()
+    return 0
+
+
+def run_service() -> None:
+    from services.scorer.app import create_app
+    from services.scorer.settings import ScorerSettings
+    from shared.logging_setup import configure_logging
+    from shared.runtime import serve
+
+    settings = ScorerSettings()
+    configure_logging("scorer", settings.log_level)
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,87 @@
+"""Minimal pairs: one conversation, two replies that differ in exactly one labelled dimension.
+
+A pair is proposed by changing one dimension's move in a sampled plan (for personalization, by
+adding or removing a sentence that only echoes a customer detail), rendering both replies with the
+same choices everywhere else, and is kept only if the labels then differ in that dimension alone.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from services.scorer.data.conversation import Conversation, sample_channel, sample_conversation
+from services.scorer.data.labels import applicable_dimensions, reply_labels
+from services.scorer.data.plans import ALL_LEVELS, sample_plan
+from services.scorer.data.render import ReplyPlan, render_reply
+from services.scorer.data.situation import Situation
+from services.scorer.model.rubric import DIMENSIONS
+
+MIN_LABEL_GAP = 0.2
+MAX_ATTEMPTS_PER_PAIR = 400
+
+ExampleBuilder = Callable[[Conversation, str, ReplyPlan], dict[str, Any]]
+
+
+def contrast_pairs(
+    situations: Sequence[Situation],
+    pairs_per_dimension: int,
+    rng: random.Random,
+    build_example: ExampleBuilder,
+) -> list[dict[str, Any]]:
+    pairs: list[dict[str, Any]] = []
+    for dimension in DIMENSIONS:
+        eligible = [s for s in situations if _applies(s, dimension)]
+        made = 0
+        for _ in range(pairs_per_dimension * MAX_ATTEMPTS_PER_PAIR):
+            if made == pairs_per_dimension:
+                break
+            pair = _propose(rng.choice(eligible), dimension, rng, build_example)
+            if pair is not None:
+                pair["pair_id"] = f"contrast-{dimension}-{made:03d}"
+                pairs.append(pair)
+                made += 1
+        if made < pairs_per_dimension:
+            raise RuntimeError(f"only {made} contrast pairs found for {dimension}")
+    return pairs
+
+
+def _applies(situation: Situation, dimension: str) -> bool:
+    probe = {"apology": situation.fault, "boundaries": situation.refuse,
+             "exploration": situation.ambiguous}
+    if dimension in ("ownership", "next_steps"):
+        return not situation.positive
+    return probe.get(dimension, True)
+
+
+def _propose(
+    situation: Situation, dimension: str, rng: random.Random, build_example: ExampleBuilder
+) -> dict[str, Any] | None:
+    conversation = sample_conversation(situation, sample_channel(rng), rng)
+    profile, plan = sample_plan(conversation, rng)
+    if dimension == "personalization":
+        first, second = replace(plan, detail_echo=True), replace(plan, detail_echo=False)
+    else:
+        level_a, level_b = rng.sample(ALL_LEVELS[dimension], 2)
+        first, second = plan.with_level(dimension, level_a), plan.with_level(dimension, level_b)
+    labels_a = _labels(conversation, first)
+    labels_b = _labels(conversation, second)
+    differing = [d for d in DIMENSIONS if labels_a[d] != labels_b[d]]
+    if differing != [dimension] or not applicable_dimensions(conversation)[dimension]:
+        return None
+    gap = float(labels_a[dimension] or 0.0) - float(labels_b[dimension] or 0.0)
+    if abs(gap) < MIN_LABEL_GAP:
+        return None
+    better, worse = (first, second) if gap > 0 else (second, first)
+    return {
+        "dimension": dimension,
+        "better": build_example(conversation, profile, better),
+        "worse": build_example(conversation, profile, worse),
+    }
+
+
+def _labels(conversation: Conversation, plan: ReplyPlan) -> dict[str, float | None]:
+    scores, _ = reply_labels(conversation, plan, render_reply(conversation, plan))
+    return scores

@@ -1,0 +1,259 @@
+"""Reply moves per dimension and quality level, with the label each level earns.
+
+``MOVES[dimension][level]`` is ``(label, templates)``. Templates may use the situation's clauses
+(``{issue}``, ``{impact}``, ``{action}``, ``{step}``, ``{question}``, ``{refusal}``...), which is what
+makes a move specific. Stock phrases ("I understand your frustration") appear inside strong moves
+too, so no keyword alone predicts a level: the specifics around it do.
+"""
+
+from __future__ import annotations
+
+Move = tuple[float, tuple[str, ...]]
+
+FEELING_LEADS: dict[str, tuple[str, ...]] = {
+    "anger": (
+        "I can see why you're frustrated that",
+        "It's genuinely maddening that",
+        "I'd be annoyed too if",
+        "I understand your frustration — it isn't okay that",
+    ),
+    "fear": (
+        "I can hear how worrying it is that",
+        "It's really unsettling that",
+        "I can imagine how stressful it is that",
+    ),
+    "disappointment": (
+        "It's a real letdown that",
+        "I can tell how disappointing it is that",
+        "I completely understand how you feel — it's disappointing that",
+    ),
+    "confusion": (
+        "I can see why it's confusing that",
+        "It's no wonder this is confusing when",
+        "It's hard to make sense of it when",
+    ),
+    "neutral": (
+        "Thanks for flagging that",
+        "I can see exactly what's happened:",
+        "Thank you for explaining that",
+    ),
+    "positive": (
+        "It's lovely to hear that",
+        "You've made our day — it's great that",
+        "Thank you so much for telling us that",
+    ),
+}
+# A named feeling that does not match the customer's: specific, but it misreads them.
+MISNAMED_LEADS: dict[str, tuple[str, ...]] = {
+    "anger": ("I'm glad you reached out, it sounds like you're a little unsure now that",),
+    "fear": ("I can see you're annoyed that", "I get that it's a bit irritating that"),
+    "disappointment": ("I can see this is confusing now that", "I hear you're worried that"),
+    "confusion": ("I can tell you're angry that", "I'm sorry you're so upset that"),
+    "neutral": ("I can hear how devastating it is that", "I know you must be furious that"),
+    "positive": ("I'm sorry you're upset that", "I can see why you're worried that"),
+}
+
+ACKNOWLEDGMENT: dict[str, Move] = {
+    "specific": (1.0, ("{lead} {issue}, especially when {impact}.", "{lead} {issue} — and {impact}.")),
+    "factual": (0.65, (
+        "I can see that {issue}.",
+        "So {issue}.",
+        "From what you've said, {issue}.",
+        "I understand — {issue}.",
+    )),
+    "misnamed": (0.4, ("{lead} {issue}.",)),
+    "generic": (0.45, (
+        "I can see things haven't gone smoothly with {generic_object}.",
+        "It sounds like {generic_object} hasn't gone the way you hoped.",
+        "I can tell this has been a real hassle for you.",
+        "That isn't the experience you should have had with us.",
+    )),
+    "stock": (0.2, (
+        "I understand your frustration.",
+        "I completely understand how you feel.",
+        "I hear you.",
+        "I understand your concern.",
+        "We understand how important this is to you.",
+        "I know how frustrating this must be.",
+        "Your feelings are valid and we hear you.",
+    )),
+    "none": (0.0, ()),
+}
+VULNERABILITY_ACKNOWLEDGMENT: tuple[str, ...] = (
+    "I'm so sorry to hear {vulnerability} — I'll keep this as simple for you as I can.",
+    "Thank you for telling me {vulnerability}; I'll make this as easy on you as possible.",
+    "I'm really sorry to hear {vulnerability}, and I'll handle the legwork so you don't have to.",
+)
+
+APOLOGY: dict[str, Move] = {
+    "specific": (1.0, (
+        "I'm sorry — {impact}, and we let you down.",
+        "I'm really sorry: {impact}, and that's on us.",
+        "I apologise that {issue} when {impact}.",
+    )),
+    "plain": (0.5, (
+        "I'm really sorry about this.",
+        "I'm sorry this happened.",
+        "I apologise — this shouldn't have happened.",
+    )),
+    "grovel": (0.3, (
+        "I am so, so sorry. I sincerely apologise, truly, and I'm deeply sorry again for "
+        "everything.",
+        "We are terribly sorry. Please accept our deepest, most sincere apologies. Sorry again, "
+        "really, so sorry.",
+        "I can't apologise enough. I'm so sorry, I'm mortified, I'm sorry, I'm sorry.",
+    )),
+    "stock": (0.25, (
+        "Sorry for any inconvenience caused.",
+        "We apologise for any inconvenience.",
+        "Apologies for the trouble.",
+        "We're sorry for any inconvenience this may have caused.",
+        "Sorry about that.",
+    )),
+    "none": (0.0, ()),
+}
+
+OWNERSHIP: dict[str, Move] = {
+    "owns": (1.0, (
+        "I'll take this on myself and {action}.",
+        "I'm going to {action} myself, so you don't have to chase anyone.",
+        "Leave this with me — I'll {action}.",
+        "I've taken this case on personally and I will {action}.",
+    )),
+    "owns_generic": (0.75, (
+        "I'll take care of this for you.",
+        "Leave it with me.",
+        "I'm handling this personally from here.",
+    )),
+    "passive": (0.35, (
+        "Your case will be passed to the relevant team.",
+        "This has been forwarded to the appropriate department.",
+        "A ticket has been raised with the team concerned.",
+    )),
+    "deflect": (0.1, (
+        "You'll need to contact {third_party} directly about this.",
+        "That's not something our team handles, so please reach out to {third_party}.",
+        "Unfortunately this is {third_party}'s responsibility, not ours.",
+    )),
+    "blame": (0.0, (
+        "Looking at this, the problem is on your side.",
+        "This happened because the information you gave us was wrong.",
+        "If you had read the terms, this wouldn't have happened.",
+    )),
+    "none": (0.2, ()),
+}
+
+NEXT_STEPS: dict[str, Move] = {
+    "concrete": (1.0, ("{step}",)),
+    "partial": (0.5, ("The next step is to {action}.", "We'll {action}.", "The plan is to {action}.")),
+    "vague": (0.15, (
+        "We'll look into it and get back to you.",
+        "Someone will be in touch.",
+        "We're working on it.",
+        "We'll do our best to resolve this as soon as possible.",
+        "This should be resolved soon.",
+    )),
+    "none": (0.0, ()),
+}
+
+EXPLORATION: dict[str, Move] = {
+    "open": (1.0, ("{question}", "So I can get this right first time: {question_inline}")),
+    "closed": (0.45, ("{closed_question}",)),
+    "generic": (0.3, (
+        "Is there anything else you can tell me?",
+        "Can you provide more details?",
+        "Could you give us more information?",
+    )),
+    "interrogation": (0.15, ("{interrogation}",)),
+    "none": (0.0, ()),
+}
+INTERROGATION_QUESTIONS: tuple[str, ...] = (
+    "What is your account number?",
+    "When did this start?",
+    "What is your postcode?",
+    "Have you tried turning it off and on again?",
+    "Did you check your spam folder?",
+    "What device are you using?",
+    "Which browser?",
+    "Have you contacted us before?",
+    "What is your date of birth?",
+)
+
+BOUNDARIES: dict[str, Move] = {
+    "kind_alternative": (1.0, (
+        "I'm not able to {refusal}, because {reason}. What I can do is {alternative}.",
+        "I can't {refusal} — {reason} — but I can {alternative} instead.",
+        "I wish I could {refusal}, but {reason}; what I can do today is {alternative}.",
+    )),
+    "kind_no_alternative": (0.6, (
+        "I'm sorry, but I'm not able to {refusal}, because {reason}.",
+        "I can't {refusal}, I'm afraid, as {reason}.",
+    )),
+    "bare": (0.2, ("We can't do that.", "That's not possible.", "No, that's against policy.",
+                   "Request denied.")),
+    "waffle": (0.25, (
+        "I'm not sure whether we can {refusal} — maybe, possibly, I'd have to check, I can't "
+        "promise anything either way.",
+        "It might be possible to {refusal}, or it might not, it's hard to say really.",
+    )),
+    "cave": (0.1, ("I'll make an exception this time and {cave}.", "Fine, I'll {cave}.",
+                   "Okay, just this once I'll {cave}.")),
+    "ignore": (0.05, ()),
+}
+
+# Personalization on its own: a sentence that only shows the agent has the customer's details.
+DETAIL_ECHO: tuple[str, ...] = (
+    "I've got {detail} open in front of me.",
+    "I'm looking at {detail} right now.",
+    "I've pulled up {detail}.",
+)
+
+# Tone is carried by one sentence placed where that register shows: a cold opener, a defensive
+# or sarcastic aside in the middle, a warm or robotic close.
+TONE: dict[str, Move] = {
+    "warm": (0.9, (
+        "I'll keep an eye on this until it's sorted, {name}.",
+        "Thanks for bearing with us — I'm here if anything else comes up.",
+        "Thank you for giving us the chance to put this right.",
+        "Take care, and I'm glad you got in touch.",
+    )),
+    "neutral": (0.6, (
+        "Your reference number is {ref}.",
+        "Please quote this reference in future correspondence: {ref}.",
+        "This case is now logged.",
+    )),
+    "cold": (0.35, ("Noted.", "Please refer to our terms and conditions.",
+                    "That is all the information we have.")),
+    "defensive": (0.2, (
+        "As I already explained, this is our standard policy.",
+        "We followed the correct procedure here.",
+        "To be clear, we did nothing wrong.",
+    )),
+    # No sentence of its own: the reply reads as warm as its other moves (see labels.py).
+    "unmarked": (0.8, ()),
+    "sarcastic": (0.05, (
+        "Maybe reading the confirmation email would have helped.",
+        "Well, congratulations on finding the one thing that went wrong.",
+        "I'm sure you'll survive a few more days.",
+    )),
+}
+TONE_POSITION: dict[str, str] = {
+    "warm": "end", "neutral": "end", "cold": "start", "defensive": "middle", "sarcastic": "middle",
+    "unmarked": "end",
+}
+UNMARKED_TONE_WITHOUT_WARM_MOVES = 0.6
+BLAME_TONE_CAP = 0.3
+
+# Empty filler: polite, long, and about nothing. Labels never change when it is added.
+FILLER: tuple[str, ...] = (
+    "Thank you for contacting {company} customer support.",
+    "We value you as a customer.",
+    "Your satisfaction is our top priority.",
+    "We appreciate your patience while we review matters of this kind.",
+    "Please do not hesitate to contact us again if you have any further questions.",
+    "Have a great day!",
+    "We are always here to help.",
+    "Thank you for choosing {company}.",
+    "Our team works hard to provide the best possible service to all of our customers.",
+    "Customer feedback like yours helps us improve.",
+)

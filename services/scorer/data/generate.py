@@ -1,0 +1,150 @@
+"""Regenerate the scorer's labelled corpus: ``python -m services.scorer.data.generate``.
+
+Deterministic for a given seed. Situations are split into train and test *before* any example is
+drawn, so no customer situation in ``test.jsonl`` or ``contrast.jsonl`` ever appears in training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from services.scorer.data.contrast import contrast_pairs
+from services.scorer.data.conversation import Conversation, sample_channel, sample_conversation
+from services.scorer.data.fragments import ALL_SITUATIONS
+from services.scorer.data.labels import reply_labels
+from services.scorer.data.plans import sample_plan
+from services.scorer.data.render import ReplyPlan, render_reply
+from services.scorer.data.situation import Situation
+
+DATA_DIR = Path(__file__).resolve().parent
+SEED = 20251126
+TRAIN_EXAMPLES = 3800
+TEST_EXAMPLES = 1000
+CONTRAST_PAIRS_PER_DIMENSION = 32
+TEST_SHARE_PER_INDUSTRY = 0.22
+
+
+def split_situations(
+    situations: Sequence[Situation], rng: random.Random
+) -> tuple[list[Situation], list[Situation]]:
+    """Hold out about a fifth of each industry's situations, covering every flag and emotion."""
+    by_industry: dict[str, list[Situation]] = defaultdict(list)
+    for situation in sorted(situations, key=lambda s: s.key):
+        by_industry[situation.industry].append(situation)
+    for _ in range(1000):
+        test: list[Situation] = []
+        for group in by_industry.values():
+            held_out = max(1, round(len(group) * TEST_SHARE_PER_INDUSTRY))
+            test.extend(rng.sample(group, held_out))
+        if _covers_everything(test, situations):
+            test_keys = {s.key for s in test}
+            train = [s for s in situations if s.key not in test_keys]
+            return train, sorted(test, key=lambda s: s.key)
+    raise RuntimeError("no split covers every flag and emotion; add situations")
+
+
+def _covers_everything(test: Sequence[Situation], everything: Sequence[Situation]) -> bool:
+    emotions = {e for s in everything for e in s.emotions}
+    return (
+        {e for s in test for e in s.emotions} == emotions
+        and any(s.fault for s in test)
+        and any(s.refuse for s in test)
+        and any(s.ambiguous for s in test)
+        and any(s.positive for s in test)
+    )
+
+
+def example_record(conversation: Conversation, profile: str, plan: ReplyPlan) -> dict[str, Any]:
+    reply = render_reply(conversation, plan)
+    scores, tone = reply_labels(conversation, plan, reply)
+    situation = conversation.situation
+    return {
+        "situation": situation.key,
+        "industry": situation.industry,
+        "channel": conversation.channel,
+        "history": [{"role": role, "text": text} for role, text in conversation.history],
+        "customer": conversation.customer,
+        "reply": reply.text,
+        "labels": scores,
+        "tone": {"raw": tone["raw"], "channel_adjusted": tone["channel_adjusted"]},
+        "customer_signals": {
+            "emotion": conversation.emotion,
+            "intensity": conversation.intensity,
+            "vulnerability": conversation.vulnerability,
+        },
+        "moves": {
+            "profile": profile,
+            **plan.levels,
+            "register": plan.register,
+            "filler": plan.filler,
+            "detail_echo": plan.detail_echo,
+            "vulnerability_acknowledged": plan.vulnerability_acknowledged,
+            "channel_fit": tone["channel_fit"],
+        },
+    }
+
+
+def build_examples(
+    situations: Sequence[Situation], count: int, rng: random.Random, prefix: str
+) -> list[dict[str, Any]]:
+    cycle: list[Situation] = []
+    records = []
+    for index in range(count):
+        if not cycle:
+            cycle = list(situations)
+            rng.shuffle(cycle)
+        conversation = sample_conversation(cycle.pop(), sample_channel(rng), rng)
+        profile, plan = sample_plan(conversation, rng)
+        records.append({"id": f"{prefix}-{index:05d}", **example_record(conversation, profile, plan)})
+    return records
+
+
+def write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def generate(out_dir: Path, seed: int) -> dict[str, int]:
+    rng = random.Random(seed)
+    train_situations, test_situations = split_situations(ALL_SITUATIONS, rng)
+    train = build_examples(train_situations, TRAIN_EXAMPLES, random.Random(seed + 1), "train")
+    test = build_examples(test_situations, TEST_EXAMPLES, random.Random(seed + 2), "test")
+    pairs = contrast_pairs(
+        test_situations, CONTRAST_PAIRS_PER_DIMENSION, random.Random(seed + 3), example_record
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_jsonl(out_dir / "train.jsonl", train)
+    write_jsonl(out_dir / "test.jsonl", test)
+    write_jsonl(out_dir / "contrast.jsonl", pairs)
+    return {
+        "train": len(train),
+        "test": len(test),
+        "contrast_pairs": len(pairs),
+        "train_situations": len(train_situations),
+        "test_situations": len(test_situations),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.scorer.data.generate",
+        description="Regenerate train.jsonl, test.jsonl and contrast.jsonl deterministically.",
+    )
+    parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
+    args = parser.parse_args(argv)
+    counts = generate(args.out, args.seed)
+    print(json.dumps(counts), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

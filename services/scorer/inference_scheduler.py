@@ -1,0 +1,226 @@
+"""One inference thread for the whole process, serving two queues: live first, then stream.
+
+The model is fastest when one caller feeds it batches of similar length, and a practice reply
+must not wait behind a stream backlog. So every model call goes through this scheduler:
+
+- **live** requests (HTTP) jump ahead of stream work. A live request that finds the worker idle
+  waits up to ``max_batch_wait_s`` for other live requests to share its batch (dynamic batching),
+  but never while stream work is waiting: then the worker would idle for nothing.
+- **stream** work arrives a poll at a time, sorted by length so that each chunk pads little, and
+  is cut into chunks capped by count and by estimated tokens. While live traffic is recent the
+  token cap shrinks, so a live request waits behind at most one small chunk.
+
+A failing batch is retried one request at a time, so one poisonous request fails alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from services.scorer import metrics
+from services.scorer.metrics import Queue
+from services.scorer.scoring_model import BatchScorer, ScoreRequest, ScoreResult
+
+log = logging.getLogger(__name__)
+
+MAX_SEQUENCE_TOKENS = 256  # the model truncates the customer side beyond this
+# WordPiece on English support text averages a little over four characters per token.
+_CHARS_PER_TOKEN = 4
+
+
+class SchedulerStopped(RuntimeError):
+    """The scheduler is stopping; the request was not (and will not be) scored."""
+
+
+class LiveQueueFull(RuntimeError):
+    """Too many live requests waiting; refuse new ones instead of answering them all late."""
+
+
+def estimate_tokens(request: ScoreRequest) -> int:
+    """Cheap token estimate for batching decisions, before the real tokenizer runs."""
+    chars = len(request.reply) + len(request.customer) + sum(len(t.text) for t in request.history)
+    return min(MAX_SEQUENCE_TOKENS, 3 + chars // _CHARS_PER_TOKEN)
+
+
+@dataclass(frozen=True)
+class BatchPolicy:
+    max_batch_size: int = 64
+    max_batch_wait_s: float = 0.010
+    stream_batch_size: int = 64
+    stream_batch_tokens: int = 4096
+    stream_batch_tokens_when_live: int = 768
+    live_window_s: float = 5.0
+    max_live_queue: int = 256
+
+
+@dataclass
+class Job:
+    request: ScoreRequest
+    tokens: int
+    enqueued_at: float
+    future: Future[ScoreResult] = field(default_factory=Future)
+
+
+@dataclass(frozen=True)
+class Batch:
+    queue: Queue
+    jobs: list[Job]
+
+    @property
+    def tokens(self) -> int:
+        return sum(job.tokens for job in self.jobs)
+
+
+class InferenceScheduler:
+    def __init__(
+        self,
+        scorer: BatchScorer,
+        policy: BatchPolicy | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._scorer = scorer
+        self.policy = policy or BatchPolicy()
+        self._clock = clock
+        self._live: deque[Job] = deque()
+        self._stream: deque[Job] = deque()
+        self._changed = threading.Condition()
+        self._stopping = False
+        self._last_live_at = float("-inf")
+        self._thread = threading.Thread(target=self._run, name="inference", daemon=True)
+
+    # -- submitting --------------------------------------------------------------------------
+
+    def submit_live(self, request: ScoreRequest) -> Future[ScoreResult]:
+        job = Job(request, estimate_tokens(request), self._clock())
+        with self._changed:
+            self._refuse_when_stopping()
+            if len(self._live) >= self.policy.max_live_queue:
+                raise LiveQueueFull(f"{len(self._live)} live requests already waiting")
+            self._live.append(job)
+            self._last_live_at = job.enqueued_at
+            self._changed.notify_all()
+        return job.future
+
+    def submit_stream(self, requests: Sequence[ScoreRequest]) -> list[Future[ScoreResult]]:
+        """Futures in request order; the work itself is queued shortest first."""
+        now = self._clock()
+        jobs = [Job(request, estimate_tokens(request), now) for request in requests]
+        with self._changed:
+            self._refuse_when_stopping()
+            self._stream.extend(sorted(jobs, key=lambda job: job.tokens))
+            self._changed.notify_all()
+        return [job.future for job in jobs]
+
+    def _refuse_when_stopping(self) -> None:
+        if self._stopping:
+            raise SchedulerStopped("the inference scheduler is stopping")
+
+    # -- choosing the next batch -------------------------------------------------------------
+
+    def take_batch(self) -> Batch | None:
+        """The next batch to run, without waiting: live first, else a capped stream chunk."""
+        with self._changed:
+            return self._take_batch_locked()
+
+    def _take_batch_locked(self) -> Batch | None:
+        if self._live:
+            jobs = [self._live.popleft()
+                    for _ in range(min(len(self._live), self.policy.max_batch_size))]
+            return Batch("live", jobs)
+        if self._stream:
+            return Batch("stream", self._take_stream_chunk())
+        return None
+
+    def _take_stream_chunk(self) -> list[Job]:
+        live_recently = self._clock() - self._last_live_at < self.policy.live_window_s
+        token_cap = (self.policy.stream_batch_tokens_when_live if live_recently
+                     else self.policy.stream_batch_tokens)
+        jobs = [self._stream.popleft()]  # one job always fits, however long
+        tokens = jobs[0].tokens
+        while (self._stream and len(jobs) < self.policy.stream_batch_size
+               and tokens + self._stream[0].tokens <= token_cap):
+            tokens += self._stream[0].tokens
+            jobs.append(self._stream.popleft())
+        return jobs
+
+    def _wait_for_batch(self) -> Batch | None:
+        """Block until there is work; let a lone live request wait briefly for company."""
+        with self._changed:
+            while not (self._live or self._stream or self._stopping):
+                self._changed.wait()
+            if self._stopping:
+                return None
+            if self._live and not self._stream:
+                deadline = self._live[0].enqueued_at + self.policy.max_batch_wait_s
+                while (len(self._live) < self.policy.max_batch_size and not self._stream
+                       and not self._stopping and self._clock() < deadline):
+                    self._changed.wait(deadline - self._clock())
+            return self._take_batch_locked()
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Finish the batch in flight; fail everything still queued with ``SchedulerStopped``."""
+        with self._changed:
+            self._stopping = True
+            pending = [*self._live, *self._stream]
+            self._live.clear()
+            self._stream.clear()
+            self._changed.notify_all()
+        for job in pending:
+            job.future.set_exception(SchedulerStopped("the inference scheduler stopped"))
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        while (batch := self._wait_for_batch()) is not None:
+            self.run_batch(batch)
+
+    def run_batch(self, batch: Batch) -> None:
+        started = self._clock()
+        for job in batch.jobs:
+            metrics.QUEUE_WAIT.labels(batch.queue).observe(max(0.0, started - job.enqueued_at))
+            job.future.set_running_or_notify_cancel()
+        metrics.BATCH_SIZE.labels(batch.queue).observe(len(batch.jobs))
+        metrics.BATCH_TOKENS.labels(batch.queue).observe(batch.tokens)
+        try:
+            self._score_into_futures(batch.jobs)
+        except Exception as exc:
+            if len(batch.jobs) == 1:
+                batch.jobs[0].future.set_exception(exc)
+                return
+            log.warning("a %s batch of %d failed; retrying one by one", batch.queue,
+                        len(batch.jobs), exc_info=True)
+            for job in batch.jobs:
+                self._score_alone(job)
+
+    def _score_alone(self, job: Job) -> None:
+        try:
+            self._score_into_futures([job])
+        except Exception as exc:
+            job.future.set_exception(exc)
+
+    def _score_into_futures(self, jobs: list[Job]) -> None:
+        timings: dict[str, float] = {}
+        results = self._scorer.score_batch([job.request for job in jobs], timings)
+        if len(results) != len(jobs):
+            raise RuntimeError(f"the model returned {len(results)} results for {len(jobs)}")
+        for stage in ("tokenize", "inference", "postprocess"):
+            if f"{stage}_s" in timings:
+                metrics.observe_stage(stage, timings[f"{stage}_s"])
+        for job, result in zip(jobs, results, strict=True):
+            job.future.set_result(result)

@@ -1,0 +1,86 @@
+"""The committed artifact: head weights + IDF table (safetensors) and a JSON manifest.
+
+safetensors holds plain tensors only, so loading never unpickles code. The model version is the
+semantic version plus the first 8 hex digits of the weights file's sha256: any retrain that changes
+a single weight changes the version every score carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from services.scorer.model.heads import EmpathyHeads, HeadConfig
+
+ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "artifacts"
+WEIGHTS_FILE = "heads.safetensors"
+MANIFEST_FILE = "manifest.json"
+MODEL_SEMVER = "1.0.0"
+_IDF_KEY = "echo.idf"
+
+
+@dataclass(frozen=True)
+class LoadedArtifact:
+    heads: EmpathyHeads
+    idf: torch.Tensor
+    model_version: str
+    manifest: dict[str, Any]
+
+
+def model_version_for(weights_path: Path) -> str:
+    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    return f"rapport-empathy-{MODEL_SEMVER}+{digest[:8]}"
+
+
+def save_artifact(
+    directory: Path, heads: EmpathyHeads, idf: torch.Tensor, manifest: dict[str, Any]
+) -> str:
+    """Write weights and manifest; returns the model version."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tensors = {name: value.detach().contiguous().cpu() for name, value in heads.state_dict().items()}
+    tensors[_IDF_KEY] = idf.detach().contiguous().cpu()
+    weights_path = directory / WEIGHTS_FILE
+    save_file(tensors, str(weights_path))
+    version = model_version_for(weights_path)
+    full_manifest = {
+        "model_version": version,
+        "head_config": heads.config.as_dict(),
+        **manifest,
+    }
+    write_manifest(directory, full_manifest)
+    return version
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
+
+
+def load_artifact(directory: Path | None = None) -> LoadedArtifact:
+    directory = directory or ARTIFACT_DIR
+    weights_path = directory / WEIGHTS_FILE
+    if not weights_path.is_file():
+        raise FileNotFoundError(
+            f"no trained scorer at {weights_path}; run `python -m services.scorer train`"
+        )
+    manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+    config = HeadConfig(
+        **{
+            key: (int(value) if key != "dropout" else float(value))
+            for key, value in manifest["head_config"].items()
+        }
+    )
+    tensors = load_file(str(weights_path))
+    idf = tensors.pop(_IDF_KEY)
+    heads = EmpathyHeads(config)
+    heads.load_state_dict(tensors, strict=True)
+    heads.eval()
+    return LoadedArtifact(
+        heads=heads, idf=idf, model_version=model_version_for(weights_path), manifest=manifest
+    )

@@ -1,0 +1,57 @@
+"""Scorer settings: env prefix ``RAPPORT_SCORER_`` (nested: ``RAPPORT_SCORER_KAFKA__...``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+DtypeChoice = Literal["auto", "fp32", "bf16"]
+DeviceChoice = Literal["cpu", "cuda"]
+
+
+def _cpu_count() -> int:
+    # The cores this process may run on (a container's cpuset), not the host's.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class ScorerSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_SCORER_", env_nested_delimiter="__",
+                                      extra="ignore")
+
+    port: int = 8002
+
+    # Model. ``artifact_dir`` None = the artifacts shipped in the package.
+    artifact_dir: Path | None = None
+    device: DeviceChoice | None = Field(default=None, description="None: CUDA when present.")
+    dtype: DtypeChoice = "auto"
+    torch_threads: int = Field(default_factory=_cpu_count, ge=1)
+
+    # Streaming.
+    consume: bool = Field(default=True, description="False: serve live scoring only.")
+    group_id: str = "rapport-scorer"
+    max_poll_records: int = Field(default=500, ge=1)
+    # Turns of a conversation given to the model before the latest customer message; the
+    # tokenizer keeps only the last 256 tokens anyway, so older turns would be read for nothing.
+    max_history_turns: int = Field(default=8, ge=0)
+
+    # Dynamic batching. Live requests arrive one by one and wait up to ``max_batch_wait_ms``
+    # for company; stream work arrives a poll at a time and is cut into chunks small enough that
+    # a live request never waits behind more than one of them.
+    max_batch_size: int = Field(default=64, ge=1)
+    max_batch_wait_ms: float = Field(default=10.0, ge=0)
+    stream_batch_size: int = Field(default=64, ge=1)
+    stream_batch_tokens: int = Field(default=4096, ge=256)
+    # While live traffic is recent, stream chunks shrink to this budget (about 15 ms of bf16
+    # inference on two AMX cores), which bounds how long a practice reply waits.
+    stream_batch_tokens_when_live: int = Field(default=768, ge=256)
+    live_window_s: float = Field(default=5.0, ge=0)
+    live_timeout_s: float = Field(default=10.0, gt=0)
+
+    # Bearer token for the HTTP API; unset = open (the service binds to localhost by default).
+    api_token: SecretStr | None = None

@@ -1,0 +1,91 @@
+"""The score consumer against the real broker: every example payload, rejects, redelivery."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from services.coach.profile_store import load_profiles
+from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
+from services.coach.settings import CoachSettings
+from services.coach.tables import score_events
+from shared.events import SCORES, dlq_topic
+from shared.kafka.dlq import REASON_HEADER
+from shared.kafka.producer import create_producer, send_bytes, wait_all
+from shared.kafka.runner import BackgroundConsumer
+from shared.settings import KafkaSettings
+from tests.coach.factories import FixedClock, example_score_events
+from tests.coach.kafka_helpers import produce, read_until
+
+pytestmark = pytest.mark.kafka
+
+
+@contextmanager
+def running_consumer(kafka_settings: KafkaSettings, engine: Engine, clock: FixedClock,
+                     agents_seen: list[set[str]]) -> Iterator[ScoreBatchHandler]:
+    settings = CoachSettings(environment="test", kafka=kafka_settings,
+                             consumer_group=f"coach-{kafka_settings.topic_prefix}",
+                             admin_token="admin-token-0123456789", link_secret="secret-0123456")
+    producer = create_producer(kafka_settings, client_suffix="coach-consumer-test")
+    handler = ScoreBatchHandler(engine=engine, half_life_s=30 * 86_400, clock=clock,
+                                after_batch=lambda agents: agents_seen.append(set(agents)))
+    runner = BackgroundConsumer(lambda: make_score_loop(settings, producer=producer,
+                                                        handler=handler))
+    runner.start()
+    try:
+        yield handler
+    finally:
+        runner.stop()
+        producer.close()
+
+
+def test_every_example_payload_is_consumed_into_profiles(
+        kafka_settings: KafkaSettings, coach_engine: Engine, clock: FixedClock) -> None:
+    examples = example_score_events()
+    agents_seen: list[set[str]] = []
+    produce(kafka_settings, kafka_settings.topic(SCORES), examples)
+    with running_consumer(kafka_settings, coach_engine, clock, agents_seen) as handler:
+        assert handler.wait_for(len(examples), timeout_s=60)
+    with coach_engine.connect() as connection:
+        profiles = load_profiles(connection, [e.agent_id for e in examples])
+    for example in examples:
+        scored = {d: r.score for d, r in example.dimensions.items() if r.score is not None}
+        assert {d: s.mean for d, s in profiles[example.agent_id].items()} == pytest.approx(scored)
+    assert set().union(*agents_seen) == {e.agent_id for e in examples}
+
+
+def test_unprocessable_records_go_to_the_dlq_and_redeliveries_change_nothing(
+        kafka_settings: KafkaSettings, coach_engine: Engine, clock: FixedClock) -> None:
+    good = example_score_events()[0]
+    bad_agent = good.model_copy(update={"event_id": "bad-agent@m", "agent_id": "not-an-agent"})
+    topic = kafka_settings.topic(SCORES)
+    produce(kafka_settings, topic, [good, bad_agent, good])  # the second `good` is a redelivery
+    producer = create_producer(kafka_settings, client_suffix="coach-test-raw")
+    wait_all([send_bytes(producer, topic, key=good.agent_id, value=b"{not json")], timeout_s=30)
+    producer.close()
+    with running_consumer(kafka_settings, coach_engine, clock, []) as handler:
+        assert handler.wait_for(3, timeout_s=60)  # the undecodable one never reaches it
+        dead = read_until(kafka_settings, dlq_topic(topic), lambda got: len(got) >= 2)
+    reasons = sorted(dict(r.headers)[REASON_HEADER].decode() for r in dead)
+    assert len(reasons) == 2 and any("not-an-agent" in reason for reason in reasons)
+    with coach_engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(score_events)) == 1
+        assert load_profiles(connection, [good.agent_id])[good.agent_id]["tone"].count == 1
+
+
+def test_events_for_many_agents_are_all_applied(kafka_settings: KafkaSettings,
+                                                coach_engine: Engine, clock: FixedClock) -> None:
+    base = example_score_events()[1]
+    events = [base.model_copy(update={"event_id": f"e{i}", "agent_id": f"intercom:acct:{i % 7}"})
+              for i in range(70)]
+    produce(kafka_settings, kafka_settings.topic(SCORES), events)
+    with running_consumer(kafka_settings, coach_engine, clock, []) as handler:
+        assert handler.wait_for(70, timeout_s=60)
+    with coach_engine.connect() as connection:
+        profiles = load_profiles(connection, {e.agent_id for e in events})
+    assert {agent: p["tone"].count for agent, p in profiles.items()} == {
+        f"intercom:acct:{i}": 10 for i in range(7)}

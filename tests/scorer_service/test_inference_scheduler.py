@@ -1,0 +1,180 @@
+"""The inference scheduler: live before stream, capped stream chunks, dynamic live batches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from services.scorer.inference_scheduler import (
+    BatchPolicy,
+    InferenceScheduler,
+    LiveQueueFull,
+    SchedulerStopped,
+    estimate_tokens,
+)
+from services.scorer.scoring_model import ScoreRequest
+from tests.scorer_service.fakes import FakeScorer
+
+WAIT_S = 30  # generous: only a broken scheduler ever reaches it
+
+
+def request(reply: str, customer: str = "My parcel never arrived.") -> ScoreRequest:
+    return ScoreRequest(channel="chat", customer=customer, reply=reply)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_live_request_submitted_while_a_stream_batch_runs_goes_before_the_next_one() -> None:
+    first_batch_running = threading.Event()
+    release = threading.Event()
+
+    def hold_first_batch(_requests: Sequence[ScoreRequest]) -> None:
+        if not first_batch_running.is_set():
+            first_batch_running.set()
+            assert release.wait(WAIT_S)
+
+    scorer = FakeScorer(before_batch=hold_first_batch)
+    scheduler = InferenceScheduler(scorer, BatchPolicy(stream_batch_size=2, max_batch_wait_s=0))
+    scheduler.start()
+    try:
+        stream = scheduler.submit_stream([request(f"stream reply {i}") for i in range(6)])
+        assert first_batch_running.wait(WAIT_S)
+        live = scheduler.submit_live(request("live reply"))
+        release.set()
+        assert live.result(WAIT_S).model_version == "fake-1"
+        for future in stream:
+            future.result(WAIT_S)
+    finally:
+        scheduler.stop()
+    replies = [[r.reply for r in batch] for batch in scorer.batches]
+    assert len(replies) == 4
+    assert replies[1] == ["live reply"]
+    assert all(len(batch) == 2 and "live reply" not in batch for i, batch in enumerate(replies)
+               if i != 1)
+
+
+def test_live_requests_waiting_together_share_one_batch_capped_by_the_batch_size() -> None:
+    scheduler = InferenceScheduler(FakeScorer(), BatchPolicy(max_batch_size=3))
+    for index in range(5):
+        scheduler.submit_live(request(f"reply {index}"))
+    scheduler.submit_stream([request("stream reply")])
+    first, second, third = (scheduler.take_batch() for _ in range(3))
+    assert first is not None
+    assert first.queue == "live"
+    assert len(first.jobs) == 3
+    assert second is not None
+    assert second.queue == "live"
+    assert len(second.jobs) == 2
+    assert third is not None
+    assert third.queue == "stream"
+    assert scheduler.take_batch() is None
+
+
+def test_stream_chunks_shrink_while_live_traffic_is_recent() -> None:
+    clock = FakeClock()
+    policy = BatchPolicy(stream_batch_size=64, stream_batch_tokens=4096,
+                         stream_batch_tokens_when_live=512, live_window_s=5.0)
+    scheduler = InferenceScheduler(FakeScorer(), policy, clock=clock)
+    reply = "x" * 400  # about 100 estimated tokens with the customer message
+    scheduler.submit_stream([request(reply) for _ in range(100)])
+    tokens = estimate_tokens(request(reply))
+
+    quiet = scheduler.take_batch()
+    assert quiet is not None
+    assert len(quiet.jobs) == 4096 // tokens
+
+    scheduler.submit_live(request("live"))
+    assert scheduler.take_batch() is not None  # the live one
+    busy = scheduler.take_batch()
+    assert busy is not None
+    assert busy.queue == "stream"
+    assert len(busy.jobs) == 512 // tokens
+
+    clock.now += policy.live_window_s + 1
+    later = scheduler.take_batch()
+    assert later is not None
+    assert len(later.jobs) == 4096 // tokens
+
+
+def test_stream_work_runs_shortest_first_and_results_come_back_in_request_order() -> None:
+    scorer = FakeScorer()
+    scheduler = InferenceScheduler(scorer, BatchPolicy(stream_batch_size=2))
+    replies = ["a much longer reply than the others " * 5, "short", "medium length reply"]
+    futures = scheduler.submit_stream([request(reply) for reply in replies])
+    while (batch := scheduler.take_batch()) is not None:
+        scheduler.run_batch(batch)
+    assert scorer.scored_replies == sorted(replies, key=len)
+    assert [f.result(0).evidence["tone"][0] for f in futures] == [r[:40] for r in replies]
+
+
+def test_a_lone_live_request_waits_for_company_until_the_batch_is_full() -> None:
+    scorer = FakeScorer()
+    # A deadline far away: only a full batch can end the wait.
+    scheduler = InferenceScheduler(scorer, BatchPolicy(max_batch_size=3, max_batch_wait_s=WAIT_S))
+    scheduler.start()
+    try:
+        futures = [scheduler.submit_live(request(f"reply {i}")) for i in range(3)]
+        for future in futures:
+            future.result(WAIT_S)
+    finally:
+        scheduler.stop()
+    assert [len(batch) for batch in scorer.batches] == [3]
+
+
+def test_stream_work_ends_a_live_request_s_wait_for_company() -> None:
+    scorer = FakeScorer()
+    scheduler = InferenceScheduler(scorer, BatchPolicy(max_batch_size=8, max_batch_wait_s=600))
+    scheduler.start()
+    try:
+        live = scheduler.submit_live(request("live reply"))
+        stream = scheduler.submit_stream([request("stream reply")])
+        assert live.result(WAIT_S) is not None
+        assert stream[0].result(WAIT_S) is not None
+    finally:
+        scheduler.stop()
+    assert scorer.scored_replies == ["live reply", "stream reply"]
+
+
+def test_a_request_that_breaks_the_model_fails_alone() -> None:
+    scheduler = InferenceScheduler(FakeScorer(fail_on="poison"))
+    futures = scheduler.submit_stream([request("fine one"), request("poison"),
+                                       request("fine two")])
+    batch = scheduler.take_batch()
+    assert batch is not None
+    assert len(batch.jobs) == 3
+    scheduler.run_batch(batch)
+    with pytest.raises(RuntimeError, match="cannot read"):
+        futures[1].result(0)
+    assert futures[0].result(0) is not None
+    assert futures[2].result(0) is not None
+
+
+def test_stopping_fails_queued_work_and_refuses_new_work() -> None:
+    scheduler = InferenceScheduler(FakeScorer())
+    queued = scheduler.submit_stream([request("never scored")])
+    scheduler.stop()
+    with pytest.raises(SchedulerStopped):
+        queued[0].result(0)
+    with pytest.raises(SchedulerStopped):
+        scheduler.submit_live(request("too late"))
+
+
+def test_a_full_live_queue_refuses_instead_of_answering_late() -> None:
+    scheduler = InferenceScheduler(FakeScorer(), BatchPolicy(max_live_queue=2))
+    scheduler.submit_live(request("one"))
+    scheduler.submit_live(request("two"))
+    with pytest.raises(LiveQueueFull):
+        scheduler.submit_live(request("three"))
+
+
+def test_token_estimates_stay_within_the_model_s_sequence_length() -> None:
+    assert estimate_tokens(request("ok")) < 20
+    assert estimate_tokens(request("word " * 2000)) == 256
