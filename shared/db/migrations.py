@@ -10,7 +10,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
+
+# Any fixed number: replicas of one service starting together take turns migrating.
+_MIGRATION_LOCK_ID = 0x52415050  # "RAPP"
 
 
 def alembic_config(script_location: Path, *, version_table: str) -> Config:
@@ -23,8 +26,18 @@ def alembic_config(script_location: Path, *, version_table: str) -> Config:
 def apply_migrations(engine: Engine, script_location: Path, *, version_table: str) -> None:
     config = alembic_config(script_location, version_table=version_table)
     with engine.begin() as connection:
+        _serialise_migrations(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _serialise_migrations(connection: Connection) -> None:
+    """On PostgreSQL, hold a transaction-scoped advisory lock so concurrent replicas queue up.
+
+    SQLite needs nothing: its database-level write lock already serialises the DDL.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
 
 
 def downgrade_all(engine: Engine, script_location: Path, *, version_table: str) -> None:

@@ -47,7 +47,7 @@ def broker_reachable(bootstrap_servers: str, *, timeout_s: float = 3.0) -> bool:
             bootstrap_servers=bootstrap_servers.split(","),
             client_id="rapport-readyz",
             request_timeout_ms=int(timeout_s * 1000),
-            api_version_auto_timeout_ms=int(timeout_s * 1000),
+            bootstrap_timeout_ms=int(timeout_s * 1000),
         )
     except KafkaError:
         return False

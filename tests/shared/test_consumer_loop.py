@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kafka import KafkaConsumer
+from prometheus_client import REGISTRY
 
 from shared.events import INTERACTIONS, SCORES, InteractionEvent, ScoreEvent, dlq_topic
 from shared.events.codec import decode_as, encode_event
@@ -109,6 +110,7 @@ def test_a_corrupt_record_goes_to_the_dlq_with_its_reason_and_the_loop_keeps_goi
     headers = dict(record.headers)
     assert b"Invalid JSON" in headers[REASON_HEADER]
     assert headers["rapport.dlq.original_topic"] == topic.encode()
+    assert REGISTRY.get_sample_value("rapport_dead_letters_total", {"topic": topic}) == 1
 
 
 def test_a_bad_deploy_halts_instead_of_draining_the_topic(
@@ -162,3 +164,11 @@ def test_encoded_events_round_trip_through_the_broker_unchanged(
     assert record.key == event.kafka_key().encode()
     assert record.value == encode_event(event)
     assert decode_as(InteractionEvent, record.value) == event
+
+
+def test_broker_reachable_tells_a_live_broker_from_a_dead_address(kafka_bootstrap: str) -> None:
+    from deploy.kafka.launcher import free_port
+    from shared.kafka.admin import broker_reachable
+
+    assert broker_reachable(kafka_bootstrap)
+    assert not broker_reachable(f"127.0.0.1:{free_port()}", timeout_s=2)
