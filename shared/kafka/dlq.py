@@ -9,17 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from kafka import KafkaProducer
-from prometheus_client import Counter
 
 from shared.events.topics import dlq_topic
+from shared.kafka.metrics import DEAD_LETTERS
 
 REASON_HEADER = "rapport.dlq.reason"
-
-DEAD_LETTERS = Counter(
-    "rapport_dead_letters_total",
-    "Records forwarded to a dead-letter topic, by the topic they came from.",
-    ["topic"],
-)
 
 
 class DlqLimitExceeded(RuntimeError):
@@ -52,7 +46,6 @@ def send_to_dlq(producer: KafkaProducer, record: Any, *, reason: str, group_id: 
         ("rapport.dlq.original_offset", str(record.offset).encode("ascii")),
         ("rapport.dlq.consumer_group", group_id.encode("utf-8")),
     ]
-    # The label is the consumed topic name: a handful per deployment, never per record.
     DEAD_LETTERS.labels(record.topic).inc()
     return producer.send(
         dlq_topic(record.topic), key=record.key, value=record.value, headers=headers
