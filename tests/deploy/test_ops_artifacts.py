@@ -373,7 +373,7 @@ def test_the_alerts_the_ops_team_asked_for_exist() -> None:
         "RapportIngestWebhooksFailing": '5.."',
         "RapportIngestSignatureFailures": '"unauthorized"',
         "RapportIngestWebhookLatencyHigh": "histogram_quantile(0.99",
-        "RapportDeadLettersGrowing": "rapport_scorer_messages_total",
+        "RapportDeadLettersGrowing": "rapport_dead_letters_total",
         "RapportScorerLagHigh": "rapport_scorer_consumer_lag",
         "RapportScorerStageSlow": "rapport_scorer_stage_duration_seconds_bucket",
         "RapportScorerModelNotLoaded": "rapport_scorer_model_info",
