@@ -1,1 +1,1 @@
-"""Benchmarks: not tests; each prints its figures (see the README for the latest)."""
+"""Benchmarks: not tests. Each prints its figures; the README quotes them with the command."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bench.scorer.corpus import Example
 from services.scorer.inference_scheduler import estimate_tokens
 from services.scorer.scoring_model import BatchScorer, ScoreRequest, configure_torch_threads
+from services.scorer.settings import ScorerSettings
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ def run_model(examples: list[Example], *, dtype: str, torch_threads: int, batch_
     from services.scorer.model import EmpathyScorer
 
     configure_torch_threads(torch_threads)
-    scorer: BatchScorer = EmpathyScorer.load(dtype=dtype)
+    artifact_dir = ScorerSettings().artifact_dir  # RAPPORT_SCORER_ARTIFACT_DIR, like the service
+    scorer: BatchScorer = EmpathyScorer.load(artifact_dir, dtype=dtype)
     requests = [examples[i % len(examples)].request() for i in range(count)]
     scorer.score_batch(requests[:batch_size])  # warm-up: oneDNN picks its kernels per shape
     by_length = sorted(requests, key=estimate_tokens)

@@ -21,9 +21,15 @@ DIFFICULTY_LOOKBACK_WEEKS = 12
 
 
 def load_estimates(connection: sa.Connection, agent_ids: Collection[str], *, as_of: datetime,
-                   settings: ProfileSettings) -> dict[str, dict[Dimension, DimensionEstimate]]:
+                   settings: ProfileSettings, team_needs_evidence: int = 0,
+                   ) -> dict[str, dict[Dimension, DimensionEstimate]]:
+    """Estimates per agent. With ``team_needs_evidence``, team levels are only read for agents
+    with that many scored messages in some dimension: below it no focus can be chosen anyway,
+    and a new agent's every batch would otherwise re-read the whole team."""
     profiles = load_profiles(connection, agent_ids)
-    members = load_team_members(connection, {team_id(agent_id) for agent_id in profiles})
+    teams = {team_id(agent_id) for agent_id, own in profiles.items()
+             if max(stats.count for stats in own.values()) >= team_needs_evidence}
+    members = load_team_members(connection, teams)
     levels = {team: team_levels(stats, as_of, settings) for team, stats in members.items()}
     return {
         agent_id: agent_estimates(own, levels.get(team_id(agent_id), {}), as_of, settings)
@@ -34,7 +40,8 @@ def load_estimates(connection: sa.Connection, agent_ids: Collection[str], *, as_
 def load_agent_states(connection: sa.Connection, agent_ids: Collection[str], *, week: str,
                       as_of: datetime, settings: ProfileSettings,
                       policy: AssignmentPolicy) -> dict[str, AgentState]:
-    estimates = load_estimates(connection, agent_ids, as_of=as_of, settings=settings)
+    estimates = load_estimates(connection, agent_ids, as_of=as_of, settings=settings,
+                               team_needs_evidence=policy.min_evidence)
     channels = load_channels(connection, agent_ids)
     window = max(policy.no_repeat_weeks, DIFFICULTY_LOOKBACK_WEEKS)
     past = history(connection, agent_ids, from_week=shift_week(week, -window),

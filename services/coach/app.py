@@ -51,7 +51,9 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
                                version_table="alembic_version_coach")
         announcer = create_announcer(settings.announce_webhook_url,
                                      timeout_s=settings.announce_timeout_s)
-        scorer = ScorerClient(settings.scorer_url, timeout_s=settings.scorer_timeout_s)
+        scorer_token = settings.scorer_token.get_secret_value() if settings.scorer_token else None
+        scorer = ScorerClient(settings.scorer_url, timeout_s=settings.scorer_timeout_s,
+                              token=scorer_token)
         service = AssignmentService(
             engine=clients.engine, producer=clients.producer,
             topic=settings.kafka.topic(ASSIGNMENTS), library=scenarios,

@@ -8,11 +8,13 @@ leaves ``published_at`` empty and the next run sends it again, so nothing decide
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 from sqlalchemy import Engine
 
 from services.coach import assignment_store
@@ -26,7 +28,7 @@ from services.coach.scenario_library import ScenarioLibrary
 from services.coach.settings import ProfileSettings
 from services.coach.timeutil import Clock, iso_week
 from shared.events.codec import encode_event
-from shared.kafka.producer import send_bytes, wait_all
+from shared.kafka.producer import PublishError, send_bytes, wait_all
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,14 @@ class AssignmentService:
         self._announcer = announcer
         self._clock = clock
         self._produce_timeout_s = produce_timeout_s
+        # Agents known to have drills in ``_planned_week``: assignments are never deleted, so the
+        # consumer can skip them without asking the database after every batch.
+        self._planned_week = ""
+        self._planned: set[str] = set()
+        self._planned_lock = threading.Lock()  # the consumer thread and admin requests share it
+        # Whether the outbox may hold unpublished rows (true at start: a previous run may have
+        # stopped between storing and publishing).
+        self._outbox_dirty = True
 
     def current_week(self) -> str:
         return iso_week(self._clock())
@@ -65,9 +75,16 @@ class AssignmentService:
     def assign_unassigned(self, agent_ids: Collection[str]) -> AssignmentRun:
         """After a profile batch: decide for the agents whose current week has no drills yet."""
         week = self.current_week()
-        with self._engine.connect() as connection:
-            done = assignment_store.agents_with_assignments(connection, week, agent_ids)
-        return self.assign(sorted(set(agent_ids) - done), week)
+        with self._planned_lock:
+            if week != self._planned_week:
+                self._planned_week, self._planned = week, set()
+            unknown = set(agent_ids) - self._planned
+        if unknown:
+            with self._engine.connect() as connection:
+                found = assignment_store.agents_with_assignments(connection, week, unknown)
+            self._remember_planned(week, found)
+            unknown -= found
+        return self.assign(sorted(unknown), week)
 
     def assign_everyone(self, week: str | None = None) -> AssignmentRun:
         with self._engine.connect() as connection:
@@ -86,8 +103,11 @@ class AssignmentService:
         with self._engine.begin() as connection:
             created = assignment_store.insert_planned(connection, planned, now)
         DECISION_SECONDS.observe(time.perf_counter() - started)
+        self._remember_planned(week, {p.agent_id for p in planned})
+        self._outbox_dirty = self._outbox_dirty or bool(created)
         self._count_and_announce(decisions, set(created))
-        self.publish_pending()
+        if self._outbox_dirty:
+            self.publish_pending()
         return AssignmentRun(week, decisions, tuple(created))
 
     def publish_pending(self, limit: int = 500) -> int:
@@ -95,15 +115,25 @@ class AssignmentService:
         with self._engine.connect() as connection:
             pending = assignment_store.unpublished(connection, limit)
         if not pending:
+            self._outbox_dirty = False
             return 0
-        futures = [send_bytes(self._producer, self._topic, key=record.agent_id,
-                              value=encode_event(record.to_event())) for record in pending]
+        try:
+            futures = [send_bytes(self._producer, self._topic, key=record.agent_id,
+                                  value=encode_event(record.to_event())) for record in pending]
+        except KafkaError as exc:  # no metadata for the topic within max_block_ms, and the like
+            raise PublishError(f"could not send to {self._topic}: {type(exc).__name__}") from exc
         wait_all(futures, timeout_s=self._produce_timeout_s)
         with self._engine.begin() as connection:
             assignment_store.mark_published(connection, [r.assignment_id for r in pending],
                                             self._clock())
+        self._outbox_dirty = len(pending) >= limit
         ASSIGNMENTS_PUBLISHED.inc(len(pending))
         return len(pending)
+
+    def _remember_planned(self, week: str, agent_ids: set[str]) -> None:
+        with self._planned_lock:
+            if week == self._planned_week:
+                self._planned |= agent_ids
 
     def _count_and_announce(self, decisions: tuple[Decision, ...], created: set[str]) -> None:
         for decision in decisions:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from services.coach.settings import ProfileSettings
 from services.coach.timeutil import as_utc
@@ -32,13 +32,21 @@ MIN_VARIANCE = 0.0025
 
 @dataclass(frozen=True)
 class WeightedStats:
-    """Recency-weighted sums for one agent and dimension, weights relative to ``anchor_at``."""
+    """Recency-weighted sums for one agent and dimension, weights relative to the anchor.
 
-    anchor_at: datetime
+    The anchor is kept as seconds since the epoch (UTC): this is the consumer's inner loop and
+    float arithmetic there is several times cheaper than datetime arithmetic.
+    """
+
+    anchor_s: float
     sum_w: float
     sum_wx: float
     sum_wxx: float
     count: int
+
+    @property
+    def anchor_at(self) -> datetime:
+        return datetime.fromtimestamp(self.anchor_s, UTC)
 
     @property
     def mean(self) -> float | None:
@@ -51,36 +59,33 @@ class WeightedStats:
             return None
         return max(0.0, self.sum_wxx / self.sum_w - mean * mean)
 
-    def rescaled(self, anchor_at: datetime, half_life_s: float) -> WeightedStats:
-        """The same evidence with weights relative to a later (or earlier) anchor."""
-        factor = decay_factor(self.anchor_at, anchor_at, half_life_s)
-        return WeightedStats(anchor_at=anchor_at, sum_w=self.sum_w * factor,
+    def rescaled(self, anchor_s: float, half_life_s: float) -> WeightedStats:
+        """The same evidence with weights relative to another anchor (above 1 if earlier)."""
+        factor = math.exp2((self.anchor_s - anchor_s) / half_life_s)
+        return WeightedStats(anchor_s=anchor_s, sum_w=self.sum_w * factor,
                              sum_wx=self.sum_wx * factor, sum_wxx=self.sum_wxx * factor,
                              count=self.count)
 
 
-def decay_factor(older: datetime, newer: datetime, half_life_s: float) -> float:
-    """``2 ** -(newer - older) / half_life``; above 1 when ``newer`` is actually earlier."""
-    elapsed_s = (as_utc(newer) - as_utc(older)).total_seconds()
-    return math.exp2(-elapsed_s / half_life_s)
-
-
 def observation(score: float, at: datetime) -> WeightedStats:
-    return WeightedStats(anchor_at=as_utc(at), sum_w=1.0, sum_wx=score, sum_wxx=score * score,
-                         count=1)
+    return WeightedStats(anchor_s=as_utc(at).timestamp(), sum_w=1.0, sum_wx=score,
+                         sum_wxx=score * score, count=1)
 
 
 def merge(first: WeightedStats, second: WeightedStats, half_life_s: float) -> WeightedStats:
-    anchor = max(as_utc(first.anchor_at), as_utc(second.anchor_at))
-    a = first.rescaled(anchor, half_life_s)
-    b = second.rescaled(anchor, half_life_s)
-    return WeightedStats(anchor_at=anchor, sum_w=a.sum_w + b.sum_w, sum_wx=a.sum_wx + b.sum_wx,
-                         sum_wxx=a.sum_wxx + b.sum_wxx, count=a.count + b.count)
+    # Only the older side is rescaled (its factor is at most 1); no intermediate objects, as
+    # this runs once per (agent, dimension) row in every consumer batch.
+    newer, older = (first, second) if first.anchor_s >= second.anchor_s else (second, first)
+    factor = math.exp2((older.anchor_s - newer.anchor_s) / half_life_s)
+    return WeightedStats(anchor_s=newer.anchor_s, sum_w=newer.sum_w + older.sum_w * factor,
+                         sum_wx=newer.sum_wx + older.sum_wx * factor,
+                         sum_wxx=newer.sum_wxx + older.sum_wxx * factor,
+                         count=newer.count + older.count)
 
 
 def decayed_to(stats: WeightedStats, as_of: datetime, half_life_s: float) -> WeightedStats:
     """Age the evidence to ``as_of``; never inflate it when ``as_of`` precedes the anchor."""
-    return stats.rescaled(max(as_utc(as_of), as_utc(stats.anchor_at)), half_life_s)
+    return stats.rescaled(max(as_utc(as_of).timestamp(), stats.anchor_s), half_life_s)
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,9 @@ def team_level(members: Iterable[WeightedStats], as_of: datetime,
     """Pool every member's evidence (message-weighted, recency-weighted) into one team level."""
     sum_w = sum_wx = sum_wxx = 0.0
     agents = 0
+    as_of_s = as_utc(as_of).timestamp()
     for stats in members:
-        aged = stats.rescaled(as_utc(as_of), half_life_s)
+        aged = stats.rescaled(as_of_s, half_life_s)
         sum_w, sum_wx, sum_wxx = sum_w + aged.sum_w, sum_wx + aged.sum_wx, sum_wxx + aged.sum_wxx
         agents += 1
     if sum_w <= _NEGLIGIBLE_WEIGHT:
@@ -148,7 +154,7 @@ def estimate_dimension(dimension: Dimension, stats: WeightedStats, team: TeamLev
         raw_mean=raw_mean,
         team_mean=_unit(team_mean),
         shrinkage_weight=weight,
-        last_message_at=as_utc(stats.anchor_at) if stats.count else None,
+        last_message_at=stats.anchor_at if stats.count else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,11 +21,13 @@ from services.coach.profile_math import WeightedStats, merge
 from services.coach.score_batches import ProfileKey, ScoreBatch, aggregate_scores, team_id
 from services.coach.tables import agent_channels, dimension_profiles, score_events
 from services.coach.timeutil import as_utc
-from services.coach.upserts import insert_for
+from services.coach.upserts import bulk_upsert
 from shared.events.scores import Dimension, ScoreEvent
 
 # Keeps IN (...) lists well inside every driver's parameter limit.
 _CHUNK = 900
+_STATS_COLUMNS = tuple(dimension_profiles.c[name] for name in (
+    "agent_id", "dimension", "team_id", "anchor_s", "sum_w", "sum_wx", "sum_wxx", "scored_count"))
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,10 @@ def apply_score_events(connection: sa.Connection, events: Sequence[ScoreEvent], 
         batch = aggregate_scores(fresh, half_life_s)
     if not batch.event_agents:
         return BatchOutcome(applied=0, duplicates=len(already), rows_updated=0)
-    connection.execute(sa.insert(score_events), [
-        {"event_id": event_id, "agent_id": agent_id, "applied_at": as_utc(now)}
+    applied_at = as_utc(now)
+    # A plain insert: an event id another consumer applied meanwhile fails the batch (replayed).
+    bulk_upsert(connection, score_events, [
+        {"event_id": event_id, "agent_id": agent_id, "applied_at": applied_at}
         for event_id, agent_id in batch.event_agents.items()
     ])
     rows = _merged_rows(connection, batch, half_life_s, now)
@@ -58,7 +63,7 @@ def load_profiles(connection: sa.Connection,
                   agent_ids: Collection[str]) -> dict[str, dict[Dimension, WeightedStats]]:
     found: dict[str, dict[Dimension, WeightedStats]] = {}
     for chunk in _chunks(list(agent_ids)):
-        query = sa.select(dimension_profiles).where(dimension_profiles.c.agent_id.in_(chunk))
+        query = sa.select(*_STATS_COLUMNS).where(dimension_profiles.c.agent_id.in_(chunk))
         for row in connection.execute(query):
             found.setdefault(row.agent_id, {})[as_dimension(row.dimension)] = _stats(row)
     return found
@@ -69,7 +74,7 @@ def load_team_members(connection: sa.Connection, team_ids: Collection[str]
     """Every member's sums per team and dimension, for the team level."""
     found: dict[str, dict[Dimension, list[WeightedStats]]] = {}
     for chunk in _chunks(list(team_ids)):
-        query = sa.select(dimension_profiles).where(dimension_profiles.c.team_id.in_(chunk))
+        query = sa.select(*_STATS_COLUMNS).where(dimension_profiles.c.team_id.in_(chunk))
         for row in connection.execute(query):
             found.setdefault(row.team_id, {}).setdefault(as_dimension(row.dimension), []).append(
                 _stats(row))
@@ -115,47 +120,35 @@ def _merged_rows(connection: sa.Connection, batch: ScoreBatch, half_life_s: floa
 def _row(key: ProfileKey, stats: WeightedStats, now: datetime) -> dict[str, object]:
     agent_id, dimension = key
     return {"agent_id": agent_id, "dimension": dimension, "team_id": team_id(agent_id),
-            "anchor_at": as_utc(stats.anchor_at), "sum_w": stats.sum_w, "sum_wx": stats.sum_wx,
+            "anchor_s": stats.anchor_s, "sum_w": stats.sum_w, "sum_wx": stats.sum_wx,
             "sum_wxx": stats.sum_wxx, "scored_count": stats.count, "updated_at": as_utc(now)}
 
 
 def _upsert_profiles(connection: sa.Connection, rows: list[dict[str, object]]) -> None:
-    if not rows:
-        return
-    insert = insert_for(connection, dimension_profiles)
-    changed = ("anchor_at", "sum_w", "sum_wx", "sum_wxx", "scored_count", "updated_at")
-    statement = insert.on_conflict_do_update(
-        index_elements=["agent_id", "dimension"],
-        set_={name: getattr(insert.excluded, name) for name in changed},
-    )
-    connection.execute(statement, rows)
+    changed = ("anchor_s", "sum_w", "sum_wx", "sum_wxx", "scored_count", "updated_at")
+    bulk_upsert(connection, dimension_profiles, rows, conflict=("agent_id", "dimension"),
+                update=lambda excluded: {name: excluded[name] for name in changed})
 
 
 def _upsert_channels(connection: sa.Connection, batch: ScoreBatch) -> None:
-    if not batch.channels:
-        return
-    insert = insert_for(connection, agent_channels)
     table = agent_channels.c
-    statement = insert.on_conflict_do_update(
-        index_elements=["agent_id", "channel"],
-        set_={
-            # Arithmetic in SQL: the increment is correct whatever another writer did meanwhile.
-            "message_count": table.message_count + insert.excluded.message_count,
-            "last_message_at": sa.case(
-                (insert.excluded.last_message_at > table.last_message_at,
-                 insert.excluded.last_message_at),
-                else_=table.last_message_at),
-        },
-    )
-    connection.execute(statement, [
+
+    def accumulate(excluded: Any) -> dict[str, Any]:
+        # Arithmetic in SQL: the increment is right whatever another writer did meanwhile.
+        return {"message_count": table.message_count + excluded.message_count,
+                "last_message_at": sa.case(
+                    (excluded.last_message_at > table.last_message_at, excluded.last_message_at),
+                    else_=table.last_message_at)}
+
+    bulk_upsert(connection, agent_channels, [
         {"agent_id": agent_id, "channel": channel, "message_count": tally.message_count,
          "last_message_at": as_utc(tally.last_message_at)}
         for (agent_id, channel), tally in batch.channels.items()
-    ])
+    ], conflict=("agent_id", "channel"), update=accumulate)
 
 
 def _stats(row: sa.Row[tuple[object, ...]]) -> WeightedStats:
-    return WeightedStats(anchor_at=as_utc(row.anchor_at), sum_w=row.sum_w, sum_wx=row.sum_wx,
+    return WeightedStats(anchor_s=row.anchor_s, sum_w=row.sum_w, sum_wx=row.sum_wx,
                          sum_wxx=row.sum_wxx, count=row.scored_count)
 
 

@@ -17,7 +17,7 @@ from services.coach.api_models import (
 from services.coach.focus import choose_focus
 from services.coach.profile_store import load_channels
 from services.coach.score_batches import team_id
-from services.coach.timeutil import is_iso_week
+from services.coach.timeutil import is_iso_week, iso_week
 from services.coach.views import assignment_out, profile_out
 from shared.events.ids import parse_agent_id
 from shared.http.problems import Unprocessable
@@ -53,10 +53,12 @@ def list_assignments(agent_id: str, caller: CallerDep, context: ContextDep,
     caller.require_access(agent_id)
     if week is not None and not is_iso_week(week):
         raise Unprocessable(f"week {week!r} is not an ISO week like 2026-W48")
+    week_now = iso_week(context.clock())
     with context.engine.connect() as connection:
         records = assignment_store.list_for_agent(connection, agent_id, week)
     return AssignmentListOut(agent_id=agent_id,
-                             assignments=[assignment_out(r, context.library) for r in records])
+                             assignments=[assignment_out(r, context.library, current_week=week_now)
+                                          for r in records])
 
 
 def _check_agent_id(agent_id: str) -> None:

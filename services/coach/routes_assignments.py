@@ -17,6 +17,7 @@ from services.coach.assignment_store import AssignmentRecord
 from services.coach.attempt_store import attempts_for
 from services.coach.context import CoachContext
 from services.coach.practice import complete, record_attempt, scenario_of
+from services.coach.timeutil import iso_week
 from services.coach.views import assignment_detail_out, assignment_out, attempt_out
 from shared.http.problems import NotFound
 
@@ -31,7 +32,8 @@ def get_assignment(assignment_id: str, caller: CallerDep,
     record = _owned_assignment(assignment_id, caller, context)
     with context.engine.connect() as connection:
         attempts = attempts_for(connection, assignment_id)
-    return assignment_detail_out(record, scenario_of(context, record), context.library, attempts)
+    return assignment_detail_out(record, scenario_of(context, record), context.library, attempts,
+                                 current_week=iso_week(context.clock()))
 
 
 @router.post("/{assignment_id}/attempts", response_model=AttemptOut, status_code=201,
@@ -49,7 +51,8 @@ def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
 def post_complete(assignment_id: str, caller: CallerDep, context: ContextDep) -> AssignmentOut:
     """Close the drill; its practice score feeds next week's difficulty. Idempotent."""
     record = _owned_assignment(assignment_id, caller, context)
-    return assignment_out(complete(context, record), context.library)
+    return assignment_out(complete(context, record), context.library,
+                          current_week=iso_week(context.clock()))
 
 
 def _owned_assignment(assignment_id: str, caller: Principal,

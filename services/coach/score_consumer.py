@@ -27,7 +27,7 @@ from services.coach.timeutil import Clock
 from shared.events.ids import parse_agent_id
 from shared.events.scores import ScoreEvent
 from shared.events.topics import SCORES
-from shared.kafka.consumer import ConsumerLoop, Decoded
+from shared.kafka.consumer import BatchHandler, ConsumerLoop, Decoded
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _partition(batch: Sequence[Decoded]) -> tuple[list[Decoded], list[tuple[Deco
 
 
 def make_score_loop(settings: CoachSettings, *, producer: KafkaProducer,
-                    handler: ScoreBatchHandler) -> ConsumerLoop:
+                    handler: BatchHandler) -> ConsumerLoop:
     return ConsumerLoop(settings=settings.kafka, topic=settings.kafka.topic(SCORES),
                         group_id=settings.consumer_group, handle_batch=handler,
                         producer=producer, event_type=ScoreEvent,

@@ -41,8 +41,10 @@ class ScorerReply(BaseModel):
 
 
 class ScorerClient:
-    def __init__(self, base_url: str, *, timeout_s: float) -> None:
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s)
+    def __init__(self, base_url: str, *, timeout_s: float, token: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s,
+                                    headers=headers)
 
     def score(self, *, channel: str, customer: str, reply: str,
               history: Sequence[tuple[str, str]]) -> ScorerReply:
@@ -52,6 +54,11 @@ class ScorerClient:
             response = self._client.post("/v1/score", json=body)
         except httpx.HTTPError as exc:
             raise ScorerUnavailable(f"scorer unreachable: {type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            # A configuration fault on our side, not the reply's: say so loudly, retry later.
+            log.error("the scorer refused the coach's credentials; check "
+                      "RAPPORT_COACH_SCORER_TOKEN")
+            raise ScorerUnavailable("the scorer refused the coach's credentials")
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             raise ScorerRejected(_detail(response))
         if response.status_code != 200:

@@ -52,12 +52,15 @@ class CoachSettings(ServiceSettings):
     link_ttl_hours: float = Field(default=72.0, gt=0)
     public_base_url: str = "http://127.0.0.1:8003"
     scorer_url: str = "http://127.0.0.1:8002"
+    # Sent as a bearer token when the scorer requires one (RAPPORT_SCORER_API_TOKEN there).
+    scorer_token: SecretStr | None = None
     scorer_timeout_s: float = Field(default=10.0, gt=0)
     announce_webhook_url: str | None = None
     announce_timeout_s: float = Field(default=5.0, gt=0)
     consumer_group: str = "rapport-coach"
-    # Bigger poll batches mean fewer transactions; 1000 events stay well under a second of work.
-    max_poll_records: int = Field(default=1000, ge=1)
+    # A batch costs one transaction plus one row write per (agent, dimension) it touches, so
+    # bigger polls amortise better; 2000 events are a fraction of a second of work.
+    max_poll_records: int = Field(default=2000, ge=1)
     scenarios_dir: Path | None = None
     profile: ProfileSettings = Field(default_factory=ProfileSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)

@@ -16,13 +16,15 @@ score_events = sa.Table(
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-# Recency-weighted sums per agent and dimension (see profile_math.WeightedStats).
+# Recency-weighted sums per agent and dimension (see profile_math.WeightedStats). The anchor is
+# the latest scored message in seconds since the epoch (UTC): a float keeps the per-batch read
+# and bulk upsert free of datetime conversions.
 dimension_profiles = sa.Table(
     "coach_dimension_profiles", metadata,
     sa.Column("agent_id", sa.String(ID), primary_key=True),
     sa.Column("dimension", sa.String(40), primary_key=True),
     sa.Column("team_id", sa.String(ID), nullable=False, index=True),
-    sa.Column("anchor_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("anchor_s", sa.Float, nullable=False),
     sa.Column("sum_w", sa.Float, nullable=False),
     sa.Column("sum_wx", sa.Float, nullable=False),
     sa.Column("sum_wxx", sa.Float, nullable=False),

@@ -26,6 +26,7 @@ from services.coach.profile_math import DimensionEstimate
 from services.coach.scenario_library import ScenarioLibrary
 from services.coach.scenario_models import Scenario
 from services.coach.settings import ProfileSettings
+from services.coach.timeutil import week_index
 from shared.events.scores import DIMENSIONS, Dimension
 
 
@@ -52,13 +53,18 @@ def profile_out(agent_id: str, team: str, estimates: Mapping[Dimension, Dimensio
     )
 
 
-def assignment_out(record: AssignmentRecord, library: ScenarioLibrary) -> AssignmentOut:
+def assignment_out(record: AssignmentRecord, library: ScenarioLibrary, *,
+                   current_week: str) -> AssignmentOut:
     title = library.get(record.scenario_id).title if record.scenario_id in library else None
+    status = record.status
+    if status in ("assigned", "in_progress") and week_index(record.week) < week_index(
+            current_week):
+        status = "expired"  # its week is over; the drill stays open for practice all the same
     return AssignmentOut(
         assignment_id=record.assignment_id, agent_id=record.agent_id,
         scenario_id=record.scenario_id, scenario_title=title,
         target_dimension=record.target_dimension, week=record.week,
-        difficulty=record.difficulty, status=record.status, reason=record.reason,
+        difficulty=record.difficulty, status=status, reason=record.reason,
         assigned_at=record.assigned_at, started_at=record.started_at,
         completed_at=record.completed_at, practice_score=record.practice_score)
 
@@ -75,7 +81,8 @@ def attempt_out(attempt: AttemptRecord, target_dimension: Dimension) -> AttemptO
 
 
 def assignment_detail_out(record: AssignmentRecord, scenario: Scenario, library: ScenarioLibrary,
-                          attempts: Sequence[AttemptRecord]) -> AssignmentDetailOut:
+                          attempts: Sequence[AttemptRecord], *,
+                          current_week: str) -> AssignmentDetailOut:
     practice = PracticeOut(
         title=scenario.title, channel=scenario.channel, persona_name=scenario.persona.name,
         persona_summary=scenario.persona.summary, agent_role=scenario.roles.agent,
@@ -84,7 +91,7 @@ def assignment_detail_out(record: AssignmentRecord, scenario: Scenario, library:
                 for s in script_steps(scenario)],
         success_signals=list(scenario.success_signals),
         reflection_questions=list(scenario.reflection_questions))
-    base = assignment_out(record, library)
+    base = assignment_out(record, library, current_week=current_week)
     return AssignmentDetailOut(
         **base.model_dump(), practice=practice,
         attempts=[attempt_out(a, record.target_dimension) for a in attempts])

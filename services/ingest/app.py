@@ -12,12 +12,13 @@ from fastapi import FastAPI
 
 from services.ingest.deliveries import DeliveryLedger
 from services.ingest.hubspot_api import HubSpotMessages
+from services.ingest.ledger_writer import LedgerWriter
 from services.ingest.pipeline import IngestPipeline
 from services.ingest.providers import build_providers
 from services.ingest.publisher import EventPublisher
 from services.ingest.redaction import RedactionPolicy
 from services.ingest.settings import IngestSettings
-from services.ingest.webhooks import webhook_router
+from services.ingest.webhooks import install_webhook_routes
 from shared.events import INTERACTIONS
 from shared.http.health import install_health_routes
 from shared.http.metrics import HttpMetricsMiddleware
@@ -28,24 +29,32 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 @dataclass
-class IngestRuntime:
-    clients: Clients
+class OpenPipeline:
+    """The publish path shared by the webhook route and the backfill CLI, and what it holds."""
+
     pipeline: IngestPipeline
+    ledger: LedgerWriter
     http: httpx.AsyncClient
 
+    async def aclose(self) -> None:
+        await self.ledger.flush()  # marks queued by the last requests
+        self.ledger.close()
+        await self.http.aclose()
 
-def open_pipeline(settings: IngestSettings, clients: Clients,
-                  http: httpx.AsyncClient) -> IngestPipeline:
-    """The publish path shared by the webhook route and the backfill CLI."""
+
+def open_pipeline(settings: IngestSettings, clients: Clients) -> OpenPipeline:
     publisher = EventPublisher(clients.producer, settings.kafka.topic(INTERACTIONS),
                                timeout_s=settings.publish_timeout_s)
     publisher.warm_up()
-    return IngestPipeline(
-        ledger=DeliveryLedger(clients.engine, claim_ttl_s=settings.claim_ttl_s),
+    ledger = LedgerWriter(DeliveryLedger(clients.engine, claim_ttl_s=settings.claim_ttl_s))
+    http = httpx.AsyncClient()  # HubSpot's API, for the message text its events leave out
+    pipeline = IngestPipeline(
+        ledger=ledger,
         publisher=publisher,
         policy=RedactionPolicy.from_settings(settings.redaction),
         resolvers={"hubspot": HubSpotMessages(http, settings.hubspot).resolve},
     )
+    return OpenPipeline(pipeline, ledger, http)
 
 
 def open_ingest_clients(settings: IngestSettings) -> Clients:
@@ -58,28 +67,27 @@ def open_ingest_clients(settings: IngestSettings) -> Clients:
 
 def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
-    runtime: dict[str, IngestRuntime] = {}
+    runtime: dict[str, tuple[Clients, OpenPipeline]] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         clients = open_ingest_clients(settings)
-        http = httpx.AsyncClient()
         try:
-            runtime["main"] = IngestRuntime(clients, open_pipeline(settings, clients, http), http)
+            runtime["main"] = (clients, open_pipeline(settings, clients))
             yield
         finally:
-            runtime.pop("main", None)
-            await http.aclose()
+            if "main" in runtime:
+                await runtime.pop("main")[1].aclose()
             clients.close()
 
     def pipeline() -> IngestPipeline:
-        return runtime["main"].pipeline
+        return runtime["main"][1].pipeline
 
     app = FastAPI(title="Rapport ingest", version="0.1.0", lifespan=lifespan)
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_ingest")
     install_problem_handlers(app)
     install_health_routes(app, lambda: standard_checks(
-        settings, runtime["main"].clients if "main" in runtime else None))
+        settings, runtime["main"][0] if "main" in runtime else None))
     providers = build_providers(salesforce_org_ids=settings.salesforce_org_ids)
-    app.include_router(webhook_router(settings=settings, providers=providers, pipeline=pipeline))
+    install_webhook_routes(app, settings=settings, providers=providers, pipeline=pipeline)
     return app

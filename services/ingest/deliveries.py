@@ -53,47 +53,74 @@ class DeliveryLedger:
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
     def claim(self, keys: Sequence[DeliveryKey], *, now: datetime) -> list[ClaimStatus]:
-        """Claim each key in one transaction; keys must be distinct."""
+        """Claim each key, in one transaction."""
         with self.engine.begin() as connection:
-            return [self._claim_one(connection, key, now) for key in keys]
+            return self.claim_in(connection, keys, now=now)
 
-    def _claim_one(self, connection: sa.Connection, key: DeliveryKey,
-                   now: datetime) -> ClaimStatus:
-        inserted = connection.execute(
-            self._insert(deliveries)
-            .values(dedupe_key=key.dedupe_key, provider=key.provider, event_id=key.dedupe_key,
-                    state=PENDING, received_at=now, claimed_at=now)
+    def mark_done(self, dedupe_keys: Sequence[str], *, now: datetime) -> None:
+        with self.engine.begin() as connection:
+            self.mark_done_in(connection, dedupe_keys, now=now)
+
+    def release(self, dedupe_keys: Sequence[str]) -> None:
+        """Forget claims whose publish failed, so the sender's retry publishes again."""
+        with self.engine.begin() as connection:
+            self.release_in(connection, dedupe_keys)
+
+    # The *_in forms run inside a caller's transaction (``LedgerWriter`` batches them).
+
+    def claim_in(self, connection: sa.Connection, keys: Sequence[DeliveryKey], *,
+                 now: datetime) -> list[ClaimStatus]:
+        """One multi-row insert claims every new key; the others are looked at one by one.
+
+        A key may repeat (two requests for one event in one batch): only its first occurrence
+        can be the one that inserted it.
+        """
+        if not keys:
+            return []
+        rows = [{"dedupe_key": key.dedupe_key, "provider": key.provider,
+                 "event_id": key.dedupe_key, "state": PENDING, "received_at": now,
+                 "claimed_at": now} for key in keys]
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        inserted = set(connection.execute(
+            self._insert(deliveries).values(rows)
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
-        if inserted.rowcount == 1:
-            return ClaimStatus.CLAIMED
+            .returning(deliveries.c.dedupe_key)
+        ).scalars())
+        statuses = []
+        for key in keys:
+            if key.dedupe_key in inserted:
+                inserted.discard(key.dedupe_key)
+                statuses.append(ClaimStatus.CLAIMED)
+            else:
+                statuses.append(self._existing_claim(connection, key, now))
+        return statuses
+
+    def _existing_claim(self, connection: sa.Connection, key: DeliveryKey,
+                        now: datetime) -> ClaimStatus:
         taken_over = connection.execute(
             sa.update(deliveries)
             .where(deliveries.c.dedupe_key == key.dedupe_key, deliveries.c.state == PENDING,
                    deliveries.c.claimed_at < now - self.claim_ttl)
             .values(claimed_at=now)
-        )
-        if taken_over.rowcount == 1:
+            .returning(deliveries.c.dedupe_key)
+        ).first()
+        if taken_over is not None:
             return ClaimStatus.CLAIMED
         state = connection.execute(
             sa.select(deliveries.c.state).where(deliveries.c.dedupe_key == key.dedupe_key)
         ).scalar_one_or_none()
         return ClaimStatus.DONE if state == DONE else ClaimStatus.IN_FLIGHT
 
-    def mark_done(self, dedupe_keys: Sequence[str], *, now: datetime) -> None:
-        if not dedupe_keys:
-            return
-        with self.engine.begin() as connection:
+    def mark_done_in(self, connection: sa.Connection, dedupe_keys: Sequence[str], *,
+                     now: datetime) -> None:
+        if dedupe_keys:
             connection.execute(
                 sa.update(deliveries).where(deliveries.c.dedupe_key.in_(dedupe_keys))
                 .values(state=DONE, done_at=now)
             )
 
-    def release(self, dedupe_keys: Sequence[str]) -> None:
-        """Forget claims whose publish failed, so the sender's retry publishes again."""
-        if not dedupe_keys:
-            return
-        with self.engine.begin() as connection:
+    def release_in(self, connection: sa.Connection, dedupe_keys: Sequence[str]) -> None:
+        if dedupe_keys:
             connection.execute(
                 sa.delete(deliveries).where(deliveries.c.dedupe_key.in_(dedupe_keys),
                                             deliveries.c.state == PENDING)

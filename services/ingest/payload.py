@@ -49,6 +49,14 @@ def load_json_object(body: bytes) -> Fields:
     return Fields(data)
 
 
+def objects_in(items: Any, path: str) -> list[Fields]:
+    """The objects of a list an API answered with (anything else counts as no objects)."""
+    if not isinstance(items, list):
+        return []
+    return [Fields(item, f"{path}[{index}]") for index, item in enumerate(items)
+            if isinstance(item, dict)]
+
+
 def is_valid_id(value: str) -> bool:
     return bool(_ID.match(value))
 

@@ -1,8 +1,8 @@
 """What happens to a parsed delivery: claim, resolve, redact, publish, record.
 
 The HTTP route and the backfill CLI both go through ``IngestPipeline.deliver``, so an event
-reaches Kafka the same way whichever door it came in by. The database calls are short and
-blocking; they run in a worker thread so the event loop keeps serving other webhooks.
+reaches Kafka the same way whichever door it came in by. The ledger is reached through
+``LedgerWriter`` (group commit on its own thread), so the event loop never blocks on it.
 """
 
 from __future__ import annotations
@@ -10,16 +10,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
-from services.ingest.deliveries import ClaimStatus, DeliveryKey, DeliveryLedger
+from services.ingest.deliveries import ClaimStatus, DeliveryKey
 from services.ingest.metrics import DUPLICATES, EVENTS_PUBLISHED, REDACTIONS
 from services.ingest.providers.base import Deferred, Ignored, Normalised, Outcome
 from services.ingest.redaction import RedactionPolicy, redact_event
 from shared.events import InteractionEvent
 
 Resolver = Callable[[Deferred], Awaitable[Normalised | Ignored]]
+
+
+class Ledger(Protocol):
+    async def claim(self, keys: Sequence[DeliveryKey]) -> list[ClaimStatus]: ...
+
+    def mark_done(self, dedupe_keys: Sequence[str]) -> None:
+        """Record published events; need not be durable before the sender is answered."""
+
+    async def release(self, dedupe_keys: Sequence[str]) -> None: ...
 
 
 class Publisher(Protocol):
@@ -49,7 +57,7 @@ class DeliveryReport:
 
 
 class IngestPipeline:
-    def __init__(self, *, ledger: DeliveryLedger, publisher: Publisher,
+    def __init__(self, *, ledger: Ledger, publisher: Publisher,
                  policy: RedactionPolicy, resolvers: Mapping[str, Resolver]) -> None:
         self.ledger = ledger
         self.publisher = publisher
@@ -62,14 +70,14 @@ class IngestPipeline:
         if not pending:
             return report
         keys = [DeliveryKey(_event_id(item), provider) for item in pending]
-        statuses = await asyncio.to_thread(self.ledger.claim, keys, now=_now())
+        statuses = await self.ledger.claim(keys)
         claimed = [item for item, status in zip(pending, statuses, strict=True)
                    if status is ClaimStatus.CLAIMED]
         report.duplicates.extend(_event_id(item) for item, status
                                  in zip(pending, statuses, strict=True)
                                  if status is ClaimStatus.DONE)
         if any(status is ClaimStatus.IN_FLIGHT for status in statuses):
-            await asyncio.to_thread(self.ledger.release, [_event_id(item) for item in claimed])
+            await self.ledger.release([_event_id(item) for item in claimed])
             raise DeliveryInFlight("the same event is being published by another request")
         if report.duplicates:
             DUPLICATES.labels(provider).inc(len(report.duplicates))
@@ -92,7 +100,7 @@ class IngestPipeline:
             acked = await self.publisher.publish(events)
             published = [event for event, ok in zip(events, acked, strict=True) if ok]
             finished.extend(event.event_id for event in published)
-            await asyncio.to_thread(self.ledger.mark_done, finished, now=_now())
+            self.ledger.mark_done(finished)
             settled = set(finished)
             unsettled = [key for key in unsettled if key not in settled]
             _count_published(provider, published)
@@ -101,7 +109,7 @@ class IngestPipeline:
                 raise BrokerUnavailable("the broker did not acknowledge in time")
         finally:
             if unsettled:  # failed or cancelled: the sender's retry must publish them again
-                await asyncio.shield(asyncio.to_thread(self.ledger.release, unsettled))
+                await asyncio.shield(self.ledger.release(unsettled))
 
     async def _resolve(self, provider: str, item: Normalised | Deferred) -> Normalised | Ignored:
         if isinstance(item, Normalised):
@@ -138,6 +146,3 @@ def _count_published(provider: str, events: Sequence[InteractionEvent]) -> None:
         for kind, count in event.redactions.items():
             REDACTIONS.labels(kind).inc(count)
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

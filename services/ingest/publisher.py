@@ -8,7 +8,6 @@ the callback hands the result to the event loop. The caller waits at most ``time
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from services.ingest.loop_bridge import settle_threadsafe
 from services.ingest.metrics import PRODUCE_LATENCY
 from shared.events import InteractionEvent
 from shared.events.codec import encode_event
@@ -51,10 +51,10 @@ class EventPublisher:
 
         def acknowledged(_metadata: Any) -> None:
             PRODUCE_LATENCY.observe(time.perf_counter() - started)
-            _settle_threadsafe(loop, waiter, None)
+            settle_threadsafe(loop, waiter)
 
         def failed(error: BaseException) -> None:
-            _settle_threadsafe(loop, waiter, error)
+            settle_threadsafe(loop, waiter, error=error)
 
         try:
             future = send_bytes(self.producer, self.topic, key=event.kafka_key(),
@@ -65,19 +65,3 @@ class EventPublisher:
         future.add_callback(acknowledged)
         future.add_errback(failed)
         return waiter
-
-
-def _settle_threadsafe(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future[None],
-                       error: BaseException | None) -> None:
-    """Runs on the producer's I/O thread."""
-    with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-        loop.call_soon_threadsafe(_settle, waiter, error)
-
-
-def _settle(waiter: asyncio.Future[None], error: BaseException | None) -> None:
-    if waiter.done():  # the request already gave up on it
-        return
-    if error is None:
-        waiter.set_result(None)
-    else:
-        waiter.set_exception(error)

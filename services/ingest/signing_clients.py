@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from services.ingest.delivery_files import RecordedDelivery
+
 JSON = "application/json"
 
 
@@ -79,6 +81,17 @@ def generic(body: bytes, secret: str, now_s: float) -> dict[str, str]:
     timestamp = str(int(now_s))
     digest = _hmac(secret, f"{timestamp}.".encode() + body, "sha256").hex()
     return {"X-Rapport-Timestamp": timestamp, "X-Rapport-Signature": f"sha256={digest}"}
+
+
+def sign_recorded(recorded: RecordedDelivery, base_url: str, secret: str, *,
+                  now_s: float | None = None, body: bytes | None = None) -> SignedRequest:
+    """A recorded delivery (its own headers and ``?query`` kept) signed for ``base_url``."""
+    url = base_url.rstrip("/") + recorded.path()
+    if recorded.query:
+        url += "?" + urlencode(recorded.query)
+    signed = sign_request(recorded.provider, recorded.body if body is None else body, secret,
+                          url=url, now_s=now_s)
+    return SignedRequest(url=signed.url, headers={**recorded.headers, **signed.headers})
 
 
 def with_query(url: str, **params: str) -> str:

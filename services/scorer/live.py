@@ -31,27 +31,27 @@ MAX_HISTORY_TURNS = 50
 
 
 class TurnIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Unknown fields are ignored, as the batch CLI ignores them: a labelled JSONL line works.
+    model_config = ConfigDict(extra="ignore")
 
     role: Literal["customer", "agent", "bot", "system"]
     text: str = Field(max_length=MAX_TEXT_CHARS)
 
 
 class ScoreIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     channel: str = Field(min_length=1, max_length=40, examples=["chat"])
     customer: str = Field(max_length=MAX_TEXT_CHARS)
     reply: str = Field(max_length=MAX_TEXT_CHARS)
-    history: list[TurnIn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+    history: list[TurnIn] | None = Field(default=None, max_length=MAX_HISTORY_TURNS)
 
     def to_request(self) -> ScoreRequest:
         """The model's own validation, with its complaint pinned to the field it is about."""
         try:
-            return ScoreRequest(
-                channel=self.channel, customer=self.customer, reply=self.reply,
-                history=tuple(Turn(role=turn.role, text=turn.text) for turn in self.history),
-            )
+            history = tuple(Turn(role=turn.role, text=turn.text) for turn in self.history or ())
+            return ScoreRequest(channel=self.channel, customer=self.customer, reply=self.reply,
+                                history=history)
         except ValueError as exc:
             field = _field_named_in(str(exc))
             raise Unprocessable(f"invalid fields: {field}",

@@ -32,8 +32,14 @@ class ScorerState:
 
     def readiness_checks(self, settings: ScorerSettings) -> dict[str, Callable[[], bool]]:
         checks = dict(standard_checks(settings, self.clients))
-        checks["model"] = lambda: self.scorer is not None and self.scheduler is not None \
-            and self.scheduler.alive
+        checks["model"] = self._model_serving
         if settings.consume:
-            checks["consumer"] = lambda: self.consumer is not None and self.consumer.healthy
+            checks["consumer"] = self._consumer_healthy
         return checks
+
+    def _model_serving(self) -> bool:
+        return self.scorer is not None and self.scheduler is not None and self.scheduler.alive
+
+    def _consumer_healthy(self) -> bool:
+        # False once the DLQ cap halted it: that needs a person, not a restart.
+        return self.consumer is not None and self.consumer.healthy

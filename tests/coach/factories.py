@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 from services.coach.profile_math import DimensionEstimate
 from services.coach.scenario_library import ScenarioLibrary, load_library
@@ -12,8 +13,8 @@ from services.coach.scenario_models import Scenario
 from shared.events import SCORES, ScoreEvent
 from shared.events.codec import decode_as
 from shared.events.interactions import Channel
-from shared.events.scores import DIMENSIONS, Dimension, DimensionResult
 from shared.events.schemas import example_paths
+from shared.events.scores import DIMENSIONS, Dimension, DimensionResult
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)  # a Thursday in 2026-W48
 
@@ -39,7 +40,7 @@ def score_event(agent_id: str, index: int, scores: Mapping[str, float | None], *
     """An example score event re-targeted at ``agent_id`` with the given dimension scores."""
     base = template or example_score_events()[0]
     dimensions: dict[Dimension, DimensionResult] = {
-        dim: DimensionResult(score=scores.get(dim), evidence=()) for dim in DIMENSIONS}
+        dim: DimensionResult(score=scores.get(dim), evidence=()) for dim in get_args(Dimension)}
     provider, account, _ = agent_id.split(":")
     return base.model_copy(update={
         "event_id": f"{agent_id}:{index}@test-model", "agent_id": agent_id,

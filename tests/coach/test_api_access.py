@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -22,10 +23,10 @@ def seed_team(coach: CoachHarness) -> None:
                       + [score_event(B, i, uniform_scores(0.6)) for i in range(12)])
 
 
-def assert_problem(response: object, status: int) -> None:
-    assert getattr(response, "status_code") == status
-    assert getattr(response, "headers")["content-type"] == "application/problem+json"
-    assert getattr(response, "json")()["status"] == status
+def assert_problem(response: Any, status: int) -> None:  # a TestClient response
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == status
 
 
 def test_agents_read_their_own_data_and_not_each_others(coach: CoachHarness) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from services.coach.app import create_app
 from services.coach.practice_script import script_steps
+from shared.settings import KafkaSettings
 from tests.coach.conftest import CoachHarness, Scorer, coach_settings
 from tests.coach.factories import FixedClock, score_event, uniform_scores
 from tests.coach.http_servers import closed_port_url
-from shared.settings import KafkaSettings
 
 pytestmark = pytest.mark.kafka
 
@@ -35,27 +36,33 @@ def test_the_profile_explains_the_focus_with_its_figures(coach: CoachHarness) ->
     profile = coach.client.get(f"/v1/agents/{A}/profile", headers=coach.as_agent(A)).json()
     by_dim = {d["dimension"]: d for d in profile["dimensions"]}
     weak = by_dim["acknowledgment"]
-    assert weak["scored_messages"] == 12 and weak["raw_mean"] == pytest.approx(0.15)
+    assert weak["scored_messages"] == 12
+    assert weak["raw_mean"] == pytest.approx(0.15)
     assert weak["interval_low"] <= weak["estimate"] <= weak["interval_high"]
     assert 0.15 < weak["estimate"] < weak["team_mean"]  # shrunk a little towards the team
     focus = profile["focus"]
-    assert focus["dimension"] == "acknowledgment" and focus["evidence_count"] == 12
+    assert focus["dimension"] == "acknowledgment"
+    assert focus["evidence_count"] == 12
     assert focus["explanation"].startswith("Acknowledgment")
-    assert profile["channels"] == ["chat"] and profile["team_id"] == "zendesk:10000001"
+    assert profile["channels"] == ["chat"]
+    assert profile["team_id"] == "zendesk:10000001"
 
 
 def test_assignments_carry_scenario_target_status_and_reason(coach: CoachHarness) -> None:
     drills = assigned(coach)
     assert 1 <= len(drills) <= 3
     for drill in drills:
-        assert drill["target_dimension"] == "acknowledgment" and drill["status"] == "assigned"
+        assert drill["target_dimension"] == "acknowledgment"
+        assert drill["status"] == "assigned"
         assert drill["week"] == "2026-W48"
         reason = drill["reason"]
-        assert isinstance(reason, dict) and reason["evidence_count"] == 12
+        assert isinstance(reason, dict)
+        assert reason["evidence_count"] == 12
         assert "lowest skill" in reason["explanation"]
         scenario = coach.client.get(f"/v1/scenarios/{drill['scenario_id']}",
                                     headers=coach.as_agent(A)).json()
-        assert "acknowledgment" in scenario["dimensions"] and scenario["channel"] == "chat"
+        assert "acknowledgment" in scenario["dimensions"]
+        assert scenario["channel"] == "chat"
     again = coach.client.post("/v1/admin/assign?week=2026-W48", headers=coach.as_admin).json()
     assert again["assignments_created"] == 0  # the week is planned already
 
@@ -63,7 +70,8 @@ def test_assignments_carry_scenario_target_status_and_reason(coach: CoachHarness
 def test_scenarios_can_be_listed_filtered_and_fetched(coach: CoachHarness) -> None:
     listed = coach.client.get("/v1/scenarios?dimension=boundaries",
                               headers=coach.as_agent(A)).json()
-    assert listed and all("boundaries" in s["dimensions"] for s in listed)
+    assert listed
+    assert all("boundaries" in s["dimensions"] for s in listed)
     missing = coach.client.get("/v1/scenarios/no-such-scenario", headers=coach.as_agent(A))
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
@@ -83,7 +91,8 @@ def test_a_practice_reply_is_scored_live_with_its_history(coach: CoachHarness,
     body = first.json()
     assert body["target_dimension"] == "acknowledgment"
     assert body["target_score"] == body["scores"]["acknowledgment"] > 0.5
-    assert body["feedback"] and body["model_version"] == "stand-in-1"
+    assert body["feedback"]
+    assert body["model_version"] == "stand-in-1"
     vague = coach.client.post(f"{url}/attempts", headers=coach.as_agent(A),
                               json={"turn": 1, "reply": "We apologise for any inconvenience."})
     assert vague.json()["target_score"] < 0.5
@@ -102,12 +111,18 @@ def test_completing_a_drill_records_its_practice_score_once(coach: CoachHarness)
                       json={"turn": 0, "reply": "Sorry, that is not great."})
     done = coach.client.post(f"{url}/complete", headers=coach.as_agent(A))
     assert done.status_code == 200
-    assert done.json()["status"] == "completed" and done.json()["practice_score"] is not None
+    assert done.json()["status"] == "completed"
+    assert done.json()["practice_score"] is not None
     again = coach.client.post(f"{url}/complete", headers=coach.as_agent(A))
     assert again.json()["completed_at"] == done.json()["completed_at"]
     late = coach.client.post(f"{url}/attempts", headers=coach.as_agent(A),
                              json={"turn": 0, "reply": "One more try"})
     assert late.status_code == 409
+    coach.clock.advance(timedelta(weeks=1))
+    statuses = {d["assignment_id"]: d["status"] for d in coach.client.get(
+        f"/v1/agents/{A}/assignments", headers=coach.as_agent(A)).json()["assignments"]}
+    assert statuses.pop(drill["assignment_id"]) == "completed"
+    assert set(statuses.values()) == {"expired"}  # last week's unfinished drills
 
 
 def test_bad_attempts_are_refused_with_problems(coach: CoachHarness) -> None:
@@ -133,19 +148,24 @@ def test_a_scorer_that_is_down_gives_a_503_and_stores_nothing(
         assert response.headers["content-type"] == "application/problem+json"
         assert int(response.headers["retry-after"]) > 0
         detail = client.get(url, headers=coach.as_agent(A)).json()
-        assert detail["attempts"] == [] and detail["status"] == "assigned"
+        assert detail["attempts"] == []
+        assert detail["status"] == "assigned"
 
 
 def test_the_practice_page_is_self_contained_and_accessible(coach: CoachHarness) -> None:
     drill = assigned(coach)[0]
     page = coach.client.get(f"/practice/{drill['assignment_id']}",
                             params={"token": coach.token(A)})
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
     html = page.text
-    assert 'aria-live="polite"' in html and '<label for="reply"' in html
-    assert "http://" not in html and "https://" not in html  # no CDN, nothing external
+    assert 'aria-live="polite"' in html
+    assert '<label for="reply"' in html
+    assert "http://" not in html
+    assert "https://" not in html
     nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"])
-    assert nonce and f'<script nonce="{nonce.group(1)}">' in html
+    assert nonce
+    assert f'<script nonce="{nonce.group(1)}">' in html
     assert page.headers["referrer-policy"] == "no-referrer"
     assert f'data-assignment-id="{drill["assignment_id"]}"' in html
     assert coach.client.get(f"/practice/{drill['assignment_id']}",
@@ -177,4 +197,5 @@ def test_openapi_documents_response_models_and_metrics_have_no_agent_ids(
     assert 'rapport_coach_assignments_total{dimension="acknowledgment"}' in metrics
     assert "rapport_coach_decision_duration_seconds_bucket" in metrics
     assert "rapport_coach_consumer_lag" in metrics
-    assert "902000000001" not in metrics and "zendesk:" not in metrics
+    assert "902000000001" not in metrics
+    assert "zendesk:" not in metrics

@@ -89,7 +89,8 @@ def test_a_clearly_weak_dimension_becomes_that_agents_drills(
 
     assert profile.json()["focus"]["dimension"] == "acknowledgment"
     assert "boundaries" not in {d["dimension"] for d in profile.json()["dimensions"]}
-    assert len(drills) == 3 and {d["target_dimension"] for d in drills} == {"acknowledgment"}
+    assert len(drills) == 3
+    assert {d["target_dimension"] for d in drills} == {"acknowledgment"}
     assert {d["week"] for d in drills} == {"2026-W48"}
 
     # Every agent has drills; the email agent fewer, as the library has one tone drill by email.

@@ -41,13 +41,16 @@ def past(scenario_id: str, week: str, *, slot: int = 1, difficulty: int = 2,
 
 def test_three_drills_for_the_weakest_dimension_in_the_agents_channel() -> None:
     decision = decide_assignments(weak_in("apology"), LIBRARY, WEEK, POLICY)
-    assert decision.focus is not None and decision.focus.dimension == "apology"
+    assert decision.focus is not None
+    assert decision.focus.dimension == "apology"
     assert len(decision.assignments) == 3
     for planned in decision.assignments:
         scenario = LIBRARY.get(planned.scenario_id)
-        assert planned.target_dimension == "apology" and "apology" in scenario.dimensions
+        assert planned.target_dimension == "apology"
+        assert "apology" in scenario.dimensions
         assert scenario.channel == Channel.CHAT
-        assert planned.reason.dimension == "apology" and planned.reason.evidence_count == 20
+        assert planned.reason.dimension == "apology"
+        assert planned.reason.evidence_count == 20
         assert planned.reason.explanation.startswith("Apology is your lowest skill")
     assert [p.slot for p in decision.assignments] == [1, 2, 3]
     assert decision.assignments[0].assignment_id == f"asg_{WEEK}_{AGENT}_1"
@@ -57,7 +60,8 @@ def test_a_week_that_already_has_drills_keeps_its_focus_and_only_fills_the_cap()
     state = weak_in("apology", history=(past("tone-chat-0", WEEK, dimension="tone",
                                              status="assigned"),))
     decision = decide_assignments(state, LIBRARY, WEEK, POLICY)
-    assert decision.focus is not None and decision.focus.dimension == "tone"
+    assert decision.focus is not None
+    assert decision.focus.dimension == "tone"
     assert [p.slot for p in decision.assignments] == [2, 3]
 
 
@@ -174,11 +178,13 @@ def test_policy_properties_hold_for_any_agent_state(state: AgentState,
     # No repeats inside the window, neither against history nor within the plan.
     recent = recently_assigned(state.history, WEEK, policy.no_repeat_weeks)
     chosen = [p.scenario_id for p in decision.assignments]
-    assert len(set(chosen)) == len(chosen) and not recent & set(chosen)
+    assert len(set(chosen)) == len(chosen)
+    assert not recent & set(chosen)
     # Every assignment explained, with the focus's figures.
     for planned in decision.assignments:
         reason = planned.reason
-        assert reason.dimension == planned.target_dimension and reason.explanation.strip()
+        assert reason.dimension == planned.target_dimension
+        assert reason.explanation.strip()
         assert reason.interval_low <= reason.estimate <= reason.interval_high
         assert LIBRARY.get(planned.scenario_id).difficulty == planned.difficulty
     # Channels respected whenever the library has the focus in one of the agent's channels.

@@ -42,7 +42,8 @@ def test_an_observation_one_half_life_older_weighs_half() -> None:
 def test_recent_scores_pull_the_estimate_more_than_old_ones() -> None:
     old_low_recent_high = stats_of([(0.2, 90)] * 10 + [(0.8, 1)] * 10)
     old_high_recent_low = stats_of([(0.8, 90)] * 10 + [(0.2, 1)] * 10)
-    assert old_low_recent_high.mean is not None and old_high_recent_low.mean is not None
+    assert old_low_recent_high.mean is not None
+    assert old_high_recent_low.mean is not None
     assert old_low_recent_high.mean > 0.7  # an unweighted mean would be 0.5
     assert old_high_recent_low.mean < 0.3
 
@@ -100,6 +101,7 @@ def test_the_estimate_lies_between_own_mean_and_team_mean(own: list[tuple[float,
     mine = stats_of(own)
     team = team_level([mine, stats_of(others)], NOW, HALF_LIFE_S)
     result = estimate_dimension("ownership", mine, team, NOW, SETTINGS)
-    assert team is not None and mine.mean is not None
+    assert team is not None
+    assert mine.mean is not None
     low, high = sorted((mine.mean, team.mean))
     assert low - 1e-9 <= result.estimate <= high + 1e-9

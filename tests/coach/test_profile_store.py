@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
@@ -20,7 +21,8 @@ from services.coach.profile_store import (
 )
 from services.coach.settings import ProfileSettings
 from services.coach.tables import dimension_profiles, metadata, score_events
-from shared.db.migrations import downgrade_all
+from shared.db.engine import create_db_engine
+from shared.db.migrations import alembic_config, apply_migrations, downgrade_all
 from shared.events.interactions import Channel
 from shared.events.scores import ScoreEvent
 from tests.coach.factories import NOW, example_score_events, score_event, uniform_scores
@@ -117,3 +119,21 @@ def test_migrations_match_the_tables_and_downgrade_cleanly(coach_engine: Engine)
     assert drift == []
     downgrade_all(coach_engine, MIGRATIONS, version_table="alembic_version_coach")
     assert not {t for t in table_names(coach_engine) if t.startswith("coach_")}
+
+
+def test_upgrading_from_coach_0001_keeps_each_profiles_anchor(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    config = alembic_config(MIGRATIONS, version_table="alembic_version_coach")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "coach_0001")
+        connection.execute(sa.text(
+            "INSERT INTO coach_dimension_profiles (agent_id, dimension, team_id, anchor_at, "
+            "sum_w, sum_wx, sum_wxx, scored_count, updated_at) VALUES ('zendesk:1:a', 'tone', "
+            "'zendesk:1', :at, 2.0, 1.0, 0.6, 2, :at)"), {"at": NOW})
+    apply_migrations(engine, MIGRATIONS, version_table="alembic_version_coach")
+    with engine.connect() as connection:
+        stats = load_profiles(connection, ["zendesk:1:a"])["zendesk:1:a"]["tone"]
+    engine.dispose()
+    assert abs(stats.anchor_s - NOW.timestamp()) < 0.001
+    assert (stats.sum_w, stats.count) == (2.0, 2)

@@ -71,7 +71,8 @@ def test_unprocessable_records_go_to_the_dlq_and_redeliveries_change_nothing(
         assert handler.wait_for(3, timeout_s=60)  # the undecodable one never reaches it
         dead = read_until(kafka_settings, dlq_topic(topic), lambda got: len(got) >= 2)
     reasons = sorted(dict(r.headers)[REASON_HEADER].decode() for r in dead)
-    assert len(reasons) == 2 and any("not-an-agent" in reason for reason in reasons)
+    assert len(reasons) == 2
+    assert any("not-an-agent" in reason for reason in reasons)
     with coach_engine.connect() as connection:
         assert connection.scalar(sa.select(sa.func.count()).select_from(score_events)) == 1
         assert load_profiles(connection, [good.agent_id])[good.agent_id]["tone"].count == 1

@@ -20,7 +20,7 @@ from services.ingest.delivery_files import RecordedDelivery, load_deliveries, lo
 from services.ingest.providers import PROVIDER_NAMES
 from services.ingest.providers.base import Delivery
 from services.ingest.settings import IngestSettings
-from services.ingest.signing_clients import sign_request
+from services.ingest.signing_clients import sign_recorded
 from shared.events import INTERACTIONS, InteractionEvent
 from shared.events.codec import decode_as
 from shared.settings import DatabaseSettings, KafkaSettings
@@ -69,15 +69,11 @@ def signed_post_args(recorded: RecordedDelivery, base_url: str, *,
                      secret: str | None = None, now_s: float | None = None,
                      body: bytes | None = None) -> dict[str, Any]:
     """``httpx`` keyword arguments for POSTing ``recorded`` signed as its platform signs."""
-    payload = recorded.body if body is None else body
-    url = base_url.rstrip("/") + recorded.path()
-    if recorded.query:
-        url += "?" + "&".join(f"{key}={value}" for key, value in recorded.query.items())
-    signed = sign_request(recorded.provider, payload,
-                          SECRETS[recorded.provider] if secret is None else secret,
-                          url=url, now_s=now_s)
-    return {"url": signed.url, "content": payload,
-            "headers": {**recorded.headers, **signed.headers}}
+    signed = sign_recorded(recorded, base_url,
+                           SECRETS[recorded.provider] if secret is None else secret,
+                           now_s=now_s, body=body)
+    return {"url": signed.url, "content": recorded.body if body is None else body,
+            "headers": signed.headers}
 
 
 class _NotifyingServer(uvicorn.Server):

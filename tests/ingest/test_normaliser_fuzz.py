@@ -7,7 +7,6 @@ batch, risk publishing half a delivery.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -23,21 +22,13 @@ from services.ingest.providers.helpscout import RATING_EVENT, THREAD_EVENTS
 from services.ingest.providers.hubspot import HubSpotMessageRef, normalise_message
 from shared.events import InteractionEvent
 from shared.events.codec import decode_as, encode_event
+from tests.ingest.mutations import json_paths, json_values, replaced
 from tests.ingest.support import SALESFORCE_ORG, delivery_of, provider_fixtures
 
 PROVIDERS = build_providers(salesforce_org_ids=(SALESFORCE_ORG,))
 JSON_PROVIDERS = sorted(set(PROVIDER_NAMES) - {"salesforce"})
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-scalars = (st.none() | st.booleans() | st.integers(-(2**63), 2**63)
-           | st.floats(allow_nan=True, allow_infinity=True)
-           | st.text(max_size=30) | st.sampled_from(["", "1", "true", "2026-11-25T10:00:00Z",
-                                                     "Channel::Email", "incoming", "note"]))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=5),
-                           max_leaves=25)
-
 
 def assert_typed_outcome(result: ParseResult) -> None:
     if isinstance(result, Challenge):
@@ -62,28 +53,6 @@ def parse_or_refuse(recorded: RecordedDelivery, body: bytes,
     except (MalformedBody, InvalidPayload):
         return
     assert_typed_outcome(result)
-
-
-def json_paths(document: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    paths = [prefix]
-    if isinstance(document, dict):
-        for key, value in document.items():
-            paths.extend(json_paths(value, (*prefix, key)))
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            paths.extend(json_paths(value, (*prefix, index)))
-    return paths
-
-
-def replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    mutated = copy.deepcopy(document)
-    target = mutated
-    for step in path[:-1]:
-        target = target[step]
-    target[path[-1]] = value
-    return mutated
 
 
 # Values that have broken parsers before: non-finite numbers, empty text, wrong containers.

@@ -54,7 +54,11 @@ class ScorerProcess:
         return None if self._process is None else self._process.poll()
 
     def terminate(self, timeout_s: float = 60.0) -> int:
-        """SIGTERM, as an orchestrator sends it; returns the exit code."""
+        """SIGTERM, as an orchestrator sends it; returns the exit code.
+
+        uvicorn re-raises the signal once its graceful shutdown is done, so a clean stop exits
+        with -SIGTERM; ``stopped_gracefully`` tells the two kinds of death apart.
+        """
         if self._process is None:
             return 0
         if self._process.poll() is None:
@@ -65,6 +69,10 @@ class ScorerProcess:
             self._process.kill()
             self._process.wait()
             raise AssertionError(f"scorer ignored SIGTERM:\n{self.log_tail()}") from None
+
+    @property
+    def stopped_gracefully(self) -> bool:
+        return "Application shutdown complete" in self.log_path.read_text(errors="replace")
 
     def scored(self) -> float:
         """This process's ``rapport_scorer_messages_total{outcome="scored"}``."""

@@ -6,6 +6,7 @@ table both share (one database) keeps that from becoming a second score event.
 
 from __future__ import annotations
 
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def test_two_scorers_share_the_work_and_a_sigterm_mid_stream_loses_and_repeats_n
     kafka_settings: KafkaSettings, tmp_path: Path, unique_name: str
 ) -> None:
     group = f"scale-{unique_name}"
+
+    def scores_so_far() -> int:
+        return len(read_all(kafka_settings, kafka_settings.topic("support.scores.v1")))
+
     database_url = f"sqlite:///{tmp_path / 'shared.db'}"
     first, second = (
         ScorerProcess(kafka=kafka_settings, database_url=database_url, group_id=group,
@@ -62,10 +67,13 @@ def test_two_scorers_share_the_work_and_a_sigterm_mid_stream_loses_and_repeats_n
         assert second.scored() > 0
 
         produce(kafka_settings, conversations(40, 400))
-        wait_until(lambda: len(read_all(kafka_settings, kafka_settings.topic(
-            "support.scores.v1"))) >= 80, what="the second wave to be under way")
-        assert first.terminate() == 0, first.log_tail()
+        wait_until(lambda: scores_so_far() >= 80, what="the second wave to be under way")
+        assert first.terminate() in (0, -signal.SIGTERM)
+        assert first.stopped_gracefully, first.log_tail()
+        survivor_before = second.scored()
+        assert scores_so_far() < 440, "the stop should land mid-stream"
         wait_until(lambda: group_caught_up(kafka_settings, group), what="the survivor")
+        assert second.scored() > survivor_before
     finally:
         first.terminate()
         second.terminate()

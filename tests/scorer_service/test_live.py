@@ -56,7 +56,7 @@ def test_a_reply_is_scored_live_with_the_cli_s_output_object(base_url: str) -> N
     ({"customer": "", "history": []}, "customer"),
     ({"history": [{"role": "manager", "text": "hi"}]}, "history.0.role"),
     ({"reply": None}, "reply"),
-    ({"unexpected": 1}, "unexpected"),
+    ({"history": [{"role": "customer"}]}, "history.0.text"),
 ])
 def test_bad_input_is_a_422_problem_naming_the_field(
     base_url: str, change: dict[str, object], field: str
@@ -67,6 +67,12 @@ def test_bad_input_is_a_422_problem_naming_the_field(
     problem = response.json()
     assert field in [error["field"] for error in problem["errors"]]
     assert field in problem["detail"]
+
+
+def test_unknown_fields_are_ignored_as_the_batch_cli_ignores_them(base_url: str) -> None:
+    labelled = {**BODY, "id": "test-00001", "labels": {"tone": 0.8}, "history": None}
+    response = httpx.post(f"{base_url}/v1/score", json=labelled, timeout=30)
+    assert response.status_code == 200
 
 
 def test_a_missing_field_is_named_too(base_url: str) -> None:

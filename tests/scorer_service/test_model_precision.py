@@ -9,6 +9,7 @@ import pytest
 
 from services.scorer.model.device import cpu_has_amx_bf16
 from services.scorer.scoring_model import BatchScorer, ScoreRequest, Turn
+from services.scorer.settings import ScorerSettings
 
 HELD_OUT = Path(__file__).resolve().parents[2] / "services" / "scorer" / "data" / "test.jsonl"
 
@@ -29,8 +30,9 @@ def test_bf16_scores_stay_within_0_02_of_fp32_on_the_held_out_split() -> None:
 
     requests = held_out_requests()
     assert len(requests) >= 500
-    fp32 = EmpathyScorer.load(dtype="fp32").score_batch(requests)
-    bf16 = EmpathyScorer.load(dtype="bf16").score_batch(requests)
+    artifact_dir = ScorerSettings().artifact_dir
+    fp32 = EmpathyScorer.load(artifact_dir, dtype="fp32").score_batch(requests)
+    bf16 = EmpathyScorer.load(artifact_dir, dtype="bf16").score_batch(requests)
     assert max_abs_score_diff(fp32, bf16) <= 0.02
 
 

@@ -7,6 +7,7 @@ same choices everywhere else, and is kept only if the labels then differ in that
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -21,6 +22,9 @@ from services.scorer.model.rubric import DIMENSIONS
 
 MIN_LABEL_GAP = 0.2
 MAX_ATTEMPTS_PER_PAIR = 400
+# At most this share of a dimension's pairs may have the better reply as the longer one, so that
+# reply length cannot explain the pairs (a length-only scorer stays near chance).
+MAX_BETTER_IS_LONGER_SHARE = 0.55
 
 ExampleBuilder = Callable[[Conversation, str, ReplyPlan], dict[str, Any]]
 
@@ -34,11 +38,16 @@ def contrast_pairs(
     pairs: list[dict[str, Any]] = []
     for dimension in DIMENSIONS:
         eligible = [s for s in situations if _applies(s, dimension)]
-        made = 0
+        made = better_longer = 0
+        longer_quota = math.floor(pairs_per_dimension * MAX_BETTER_IS_LONGER_SHARE)
         for _ in range(pairs_per_dimension * MAX_ATTEMPTS_PER_PAIR):
             if made == pairs_per_dimension:
                 break
             pair = _propose(rng.choice(eligible), dimension, rng, build_example)
+            if pair is not None and _better_is_longer(pair):
+                if better_longer >= longer_quota:
+                    continue
+                better_longer += 1
             if pair is not None:
                 pair["pair_id"] = f"contrast-{dimension}-{made:03d}"
                 pairs.append(pair)
@@ -46,6 +55,10 @@ def contrast_pairs(
         if made < pairs_per_dimension:
             raise RuntimeError(f"only {made} contrast pairs found for {dimension}")
     return pairs
+
+
+def _better_is_longer(pair: dict[str, Any]) -> bool:
+    return len(pair["better"]["reply"].split()) > len(pair["worse"]["reply"].split())
 
 
 def _applies(situation: Situation, dimension: str) -> bool:
@@ -62,7 +75,8 @@ def _propose(
     conversation = sample_conversation(situation, sample_channel(rng), rng)
     profile, plan = sample_plan(conversation, rng)
     if dimension == "personalization":
-        first, second = replace(plan, detail_echo=True), replace(plan, detail_echo=False)
+        first = replace(plan, detail_echo="specific")
+        second = replace(plan, detail_echo="generic")
     else:
         level_a, level_b = rng.sample(ALL_LEVELS[dimension], 2)
         first, second = plan.with_level(dimension, level_a), plan.with_level(dimension, level_b)

@@ -22,6 +22,8 @@ PERSONALIZATION_BY_FACTS: tuple[float, ...] = (0.1, 0.45, 0.7, 0.9)
 NAME_BONUS = 0.1
 VULNERABILITY_IGNORED_CAP = 0.6
 VULNERABILITY_WITH_FACTS = 0.8
+VULNERABILITY_ALONE = 0.6
+APOLOGY_AS_ACKNOWLEDGMENT = 0.65
 
 LETTER_IN_CONVERSATION_FIT = 0.6
 LETTER_IN_VOICE_FIT = 0.65
@@ -106,13 +108,18 @@ def _acknowledgment(
 ) -> float:
     value = level_score["acknowledgment"]
     level = plan.levels.get("acknowledgment", "none")
+    if plan.levels.get("apology") == "specific":
+        # An apology that names the issue and its impact acknowledges the situation too.
+        value = max(value, APOLOGY_AS_ACKNOWLEDGMENT)
     if conversation.vulnerability is None:
         return value
-    if plan.vulnerability_acknowledged and level == "specific":
+    if not plan.vulnerability_acknowledged:
+        return min(value, VULNERABILITY_IGNORED_CAP)
+    if level == "specific":
         return 1.0
-    if plan.vulnerability_acknowledged and level in ("factual", "misnamed"):
+    if level in ("factual", "misnamed"):
         return VULNERABILITY_WITH_FACTS
-    return min(value, VULNERABILITY_IGNORED_CAP)
+    return max(value, VULNERABILITY_ALONE)
 
 
 def _has_warm_moves(plan: ReplyPlan) -> bool:

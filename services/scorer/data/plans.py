@@ -87,7 +87,8 @@ ALL_LEVELS: dict[str, tuple[str, ...]] = {
     "tone": ("warm", "unmarked", "neutral", "cold", "defensive", "sarcastic"),
 }
 FILLER_RATE = {"canned": 0.75, "mixed": 0.3, "good": 0.15, "excellent": 0.1, "poor": 0.15}
-DETAIL_ECHO_RATE = {"excellent": 0.4, "good": 0.3, "mixed": 0.25, "canned": 0.1}
+DETAIL_ECHO_RATE = {"excellent": 0.4, "good": 0.35, "mixed": 0.35, "canned": 0.35, "poor": 0.2}
+DETAIL_SPECIFIC_SHARE = {"excellent": 0.85, "good": 0.65, "mixed": 0.5, "canned": 0.15, "poor": 0.3}
 SPECIFIC_ACKNOWLEDGMENTS = ("specific", "factual", "misnamed")
 
 
@@ -119,13 +120,20 @@ def sample_plan(conversation: Conversation, rng: random.Random) -> tuple[str, Re
         register=_register(conversation, profile, rng),
         filler=filler,
         greeting_name=rng.random() < 0.7,
-        detail_echo=rng.random() < DETAIL_ECHO_RATE.get(profile, 0.2),
-        vulnerability_acknowledged=(
-            levels["acknowledgment"] in SPECIFIC_ACKNOWLEDGMENTS and rng.random() < 0.6
+        detail_echo=_detail_echo(profile, rng),
+        vulnerability_acknowledged=rng.random() < (
+            0.6 if levels["acknowledgment"] in SPECIFIC_ACKNOWLEDGMENTS else 0.25
         ),
         apology_first=rng.random() < 0.3,
         choice_seed=rng.randrange(2**31),
     )
+
+
+def _detail_echo(profile: str, rng: random.Random) -> str:
+    if rng.random() >= DETAIL_ECHO_RATE.get(profile, 0.25):
+        return "none"
+    # The generic twin has the same length and shape; only the customer's detail differs.
+    return "specific" if rng.random() < DETAIL_SPECIFIC_SHARE.get(profile, 0.5) else "generic"
 
 
 def _content_free(levels: dict[str, str]) -> bool:

@@ -64,7 +64,7 @@ class ReplyPlan:
     register: str
     filler: int
     greeting_name: bool
-    detail_echo: bool
+    detail_echo: str  # "specific", "generic" (same sentence, no customer detail) or "none"
     vulnerability_acknowledged: bool
     apology_first: bool
     choice_seed: int
@@ -99,9 +99,10 @@ def render_reply(conversation: Conversation, plan: ReplyPlan) -> RenderedReply:
         acknowledgment.append(_fill(rng.choice(VULNERABILITY_ACKNOWLEDGMENT), values, facts))
     apology = move("apology")
     body += apology + acknowledgment if plan.apology_first else acknowledgment + apology
-    if plan.detail_echo:
+    if plan.detail_echo != "none":
         rng = random.Random(f"{plan.choice_seed}:detail")
-        body.append(_fill(rng.choice(DETAIL_ECHO), values, facts))
+        specific, generic = rng.choice(DETAIL_ECHO)
+        body.append(_fill(specific if plan.detail_echo == "specific" else generic, values, facts))
     body += move("ownership") + move("boundaries") + move("next_steps")
     tone = move("tone")
     position = TONE_POSITION[plan.levels["tone"]]

@@ -36,7 +36,7 @@ class HeadConfig:
     context_width: int = 96
     channel_width: int = 16
     score_width: int = 64
-    dropout: float = 0.1
+    dropout: float = 0.2
 
     def as_dict(self) -> dict[str, float]:
         return {key: float(value) for key, value in self.__dict__.items()}
@@ -87,7 +87,9 @@ class EmpathyHeads(nn.Module):
         self.reply_pool = AttentionPool(width, ctx, len(REPLY_TARGETS))
         self.score_hidden = _GroupedLinear(dims, width + ctx, cfg.score_width)
         self.score_out = _GroupedLinear(dims, cfg.score_width, 1)
-        self.applicability_hidden = _GroupedLinear(dims, width + ctx, cfg.score_width)
+        self.applicability_hidden = _GroupedLinear(
+            dims, 2 * width + cfg.channel_width, cfg.score_width
+        )
         self.applicability_out = _GroupedLinear(dims, cfg.score_width, 1)
         self.fit_content = nn.Sequential(
             nn.Linear(width + cfg.channel_width, cfg.score_width), nn.GELU(),
@@ -96,7 +98,11 @@ class EmpathyHeads(nn.Module):
         self.fit_length_slope = nn.Parameter(torch.full((len(CHANNELS),), -3.0))
         self.fit_length_start = nn.Parameter(torch.full((len(CHANNELS),), 4.0))
         self.customer_sentence = _block(hidden + CUSTOMER_AUX_FEATURES, width)
-        self.customer_pool = AttentionPool(width, cfg.channel_width, len(CUSTOMER_TARGETS))
+        # One query per customer signal plus one per dimension: whether a dimension applies is a
+        # property of the situation, read from the customer's side.
+        self.customer_pool = AttentionPool(
+            width, cfg.channel_width, len(CUSTOMER_TARGETS) + len(DIMENSIONS)
+        )
         self.emotion = nn.Linear(width + hidden, len(EMOTIONS))
         self.intensity = nn.Linear(width + hidden, 1)
         self.vulnerability = nn.Linear(width + hidden, 1 + len(VULNERABILITIES))
@@ -116,9 +122,6 @@ class EmpathyHeads(nn.Module):
         dims = len(DIMENSIONS)
         per_dim = torch.cat([pooled[:, :dims], context.unsqueeze(1).expand(-1, dims, -1)], -1)
         score_logits = self.score_out(nn.functional.gelu(self.score_hidden(per_dim))).squeeze(-1)
-        applicability_logits = self.applicability_out(
-            nn.functional.gelu(self.applicability_hidden(per_dim))
-        ).squeeze(-1)
         fit_logit = self._channel_fit(pooled[:, dims], channel, features)
 
         customer_items = self.customer_sentence(
@@ -127,7 +130,19 @@ class EmpathyHeads(nn.Module):
         customer_pooled, customer_attention = self.customer_pool(
             customer_items, features.customer_sentence_mask, channel
         )
-        signals = [torch.cat([customer_pooled[:, i], customer_vector], -1) for i in range(3)]
+        signals_n = len(CUSTOMER_TARGETS)
+        situation = torch.cat(
+            [
+                self.dropout(customer_pooled[:, signals_n:]),
+                pooled[:, :dims],
+                channel.unsqueeze(1).expand(-1, dims, -1),
+            ],
+            -1,
+        )
+        applicability_logits = self.applicability_out(
+            nn.functional.gelu(self.applicability_hidden(situation))
+        ).squeeze(-1)
+        signals = [torch.cat([customer_pooled[:, i], customer_vector], -1) for i in range(signals_n)]
         return HeadOutputs(
             applicability_logits=applicability_logits,
             score_logits=score_logits,
@@ -136,7 +151,7 @@ class EmpathyHeads(nn.Module):
             emotion_logits=self.emotion(signals[0]),
             intensity_logit=self.intensity(signals[1]).squeeze(-1),
             vulnerability_logits=self.vulnerability(signals[2]),
-            customer_attention=customer_attention,
+            customer_attention=customer_attention[:, :signals_n],
         )
 
     def _channel_fit(

@@ -77,4 +77,4 @@ def multitask_loss(outputs: HeadOutputs, targets: Targets) -> tuple[torch.Tensor
         "vulnerability": vulnerability,
     }
     total = torch.stack(list(parts.values())).sum()
-    return total, {name: float(value) for name, value in parts.items()}
+    return total, {name: float(value.detach()) for name, value in parts.items()}

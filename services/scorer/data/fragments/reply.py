@@ -67,6 +67,8 @@ ACKNOWLEDGMENT: dict[str, Move] = {
         "It sounds like {generic_object} hasn't gone the way you hoped.",
         "I can tell this has been a real hassle for you.",
         "That isn't the experience you should have had with us.",
+        "I can see that things with {generic_object} have not gone as smoothly as you would have "
+        "liked, and that this has been a frustrating experience from start to finish.",
     )),
     "stock": (0.2, (
         "I understand your frustration.",
@@ -76,6 +78,10 @@ ACKNOWLEDGMENT: dict[str, Move] = {
         "We understand how important this is to you.",
         "I know how frustrating this must be.",
         "Your feelings are valid and we hear you.",
+        "I completely understand how frustrating and upsetting this whole situation must be for "
+        "you, and I want you to know that your feelings are valid and that we hear you.",
+        "Please know that we truly understand your concerns and we recognise how important this "
+        "matter is to you and your family.",
     )),
     "none": (0.0, ()),
 }
@@ -90,6 +96,7 @@ APOLOGY: dict[str, Move] = {
         "I'm sorry — {impact}, and we let you down.",
         "I'm really sorry: {impact}, and that's on us.",
         "I apologise that {issue} when {impact}.",
+        "Sorry — {impact}.",
     )),
     "plain": (0.5, (
         "I'm really sorry about this.",
@@ -109,6 +116,8 @@ APOLOGY: dict[str, Move] = {
         "Apologies for the trouble.",
         "We're sorry for any inconvenience this may have caused.",
         "Sorry about that.",
+        "We would like to sincerely apologise for any inconvenience or frustration that this "
+        "situation may have caused you and your household.",
     )),
     "none": (0.0, ()),
 }
@@ -118,6 +127,7 @@ OWNERSHIP: dict[str, Move] = {
         "I'll take this on myself and {action}.",
         "I'm going to {action} myself, so you don't have to chase anyone.",
         "Leave this with me — I'll {action}.",
+        "I'll {action}.",
         "I've taken this case on personally and I will {action}.",
     )),
     "owns_generic": (0.75, (
@@ -129,6 +139,8 @@ OWNERSHIP: dict[str, Move] = {
         "Your case will be passed to the relevant team.",
         "This has been forwarded to the appropriate department.",
         "A ticket has been raised with the team concerned.",
+        "Your case has been carefully logged and forwarded to the relevant specialist team, who "
+        "will review all of the details you have provided in due course.",
     )),
     "deflect": (0.1, (
         "You'll need to contact {third_party} directly about this.",
@@ -152,6 +164,10 @@ NEXT_STEPS: dict[str, Move] = {
         "We're working on it.",
         "We'll do our best to resolve this as soon as possible.",
         "This should be resolved soon.",
+        "Rest assured that the appropriate team will be looking into this matter and will be in "
+        "touch with an update as soon as they possibly can.",
+        "We are currently investigating this and will update you in due course, once we have "
+        "more information to share with you.",
     )),
     "none": (0.0, ()),
 }
@@ -163,6 +179,9 @@ EXPLORATION: dict[str, Move] = {
         "Is there anything else you can tell me?",
         "Can you provide more details?",
         "Could you give us more information?",
+        "Could you please provide us with any further details, screenshots or reference numbers "
+        "that you think may be relevant to this matter?",
+        "Could you tell us a bit more?",
     )),
     "interrogation": (0.15, ("{interrogation}",)),
     "none": (0.0, ()),
@@ -182,30 +201,45 @@ INTERROGATION_QUESTIONS: tuple[str, ...] = (
 BOUNDARIES: dict[str, Move] = {
     "kind_alternative": (1.0, (
         "I'm not able to {refusal}, because {reason}. What I can do is {alternative}.",
-        "I can't {refusal} — {reason} — but I can {alternative} instead.",
-        "I wish I could {refusal}, but {reason}; what I can do today is {alternative}.",
+        "I can't {refusal} — {reason} — but I'm happy to {alternative}.",
+        "I wish I could {refusal}, but {reason}; I can {alternative}, though.",
+        "Because {reason}, I can't {refusal}. Here's what I can do: {alternative}.",
     )),
     "kind_no_alternative": (0.6, (
         "I'm sorry, but I'm not able to {refusal}, because {reason}.",
         "I can't {refusal}, I'm afraid, as {reason}.",
+        "I can't {refusal}, I'm afraid, as {reason}. I know that isn't what you hoped to hear.",
     )),
-    "bare": (0.2, ("We can't do that.", "That's not possible.", "No, that's against policy.",
-                   "Request denied.")),
+    "bare": (0.2, (
+        "We can't do that.",
+        "That's not possible.",
+        "No, that's against policy.",
+        "Request denied.",
+        "Unfortunately that is not something we can do under our policy, and there are no other "
+        "options or alternatives available in this case.",
+    )),
     "waffle": (0.25, (
         "I'm not sure whether we can {refusal} — maybe, possibly, I'd have to check, I can't "
         "promise anything either way.",
         "It might be possible to {refusal}, or it might not, it's hard to say really.",
+        "I'll see what I can do — maybe, but it might not be possible, we'll have to wait and see "
+        "I suppose.",
     )),
-    "cave": (0.1, ("I'll make an exception this time and {cave}.", "Fine, I'll {cave}.",
-                   "Okay, just this once I'll {cave}.")),
+    "cave": (0.1, (
+        "I'll make an exception this time and {cave}.",
+        "Fine, I'll {cave}.",
+        "Okay, just this once I'll {cave} instead of following the usual policy.",
+    )),
     "ignore": (0.05, ()),
 }
 
 # Personalization on its own: a sentence that only shows the agent has the customer's details.
-DETAIL_ECHO: tuple[str, ...] = (
-    "I've got {detail} open in front of me.",
-    "I'm looking at {detail} right now.",
-    "I've pulled up {detail}.",
+# Each comes with a generic twin of the same shape, so the pair differs only in the specific.
+DETAIL_ECHO: tuple[tuple[str, str], ...] = (
+    ("I've got {detail} open in front of me.", "I've got your details open in front of me."),
+    ("I'm looking at {detail} right now.", "I'm looking at your file right now."),
+    ("I've pulled up {detail}.", "I've pulled up your records."),
+    ("I have {detail} here with me.", "I have everything here with me."),
 )
 
 # Tone is carried by one sentence placed where that register shows: a cold opener, a defensive

@@ -1,0 +1,1 @@
+"""Sample helpdesk traffic for a local stack (``python -m deploy.sample.replay``)."""

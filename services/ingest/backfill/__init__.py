@@ -1,0 +1,1 @@
+"""History import: ``python -m services.ingest backfill zendesk|intercom ...``."""

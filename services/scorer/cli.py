@@ -1,0 +1,240 @@
+"""``python -m services.scorer {train,evaluate,score}``: the scorer's offline commands.
+
+- ``train``    reproduce the committed heads from the repo's data (fixed seed), then evaluate them
+               on the held-out split and record the figures in the artifact manifest.
+- ``evaluate`` print the held-out evaluation table: model vs. length and lexicon baselines.
+- ``score``    JSONL in on stdin, JSONL out on stdout, same order; a bad line gets an error object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+DEFAULT_SCORE_BATCH = 64
+# Spelled out here rather than imported so `--help` does not wait for torch to load.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+
+
+def main(argv: list[str]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.scorer",
+        description="Rapport empathy scorer: train, evaluate, or score JSONL replies.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,score}")
+
+    train = commands.add_parser("train", help="reproduce the model from the repo's data")
+    train.add_argument("--epochs", type=int, default=None, help="override the fixed epoch count")
+    train.add_argument("--seed", type=int, default=None, help="override the fixed seed")
+    train.add_argument("--no-evaluate", action="store_true",
+                       help="skip the held-out evaluation after training")
+    _add_paths(train)
+    _add_runtime(train)
+    train.set_defaults(handler=_train)
+
+    evaluate = commands.add_parser("evaluate", help="held-out metrics vs. both baselines")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--compare-dtypes", action="store_true",
+                          help="also score the test split in fp32 and bf16 and print the gap")
+    _add_paths(evaluate)
+    _add_runtime(evaluate)
+    evaluate.set_defaults(handler=_evaluate)
+
+    score = commands.add_parser(
+        "score",
+        help="score JSONL from stdin",
+        description="Reads one JSON object per line on stdin ({channel, customer, reply, "
+                    "history?}) and writes one result object per line on stdout, in order. A "
+                    'line that cannot be scored yields {"error": reason, "line": N}.',
+    )
+    score.add_argument("--batch-size", type=int, default=DEFAULT_SCORE_BATCH,
+                       help=f"lines scored together (default {DEFAULT_SCORE_BATCH})")
+    score.add_argument("--artifact-dir", type=Path, default=None,
+                       help="trained heads (default: the committed artifact)")
+    _add_runtime(score)
+    score.set_defaults(handler=_score)
+    return parser
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="train/test/contrast JSONL")
+    parser.add_argument("--artifact-dir", type=Path, default=ARTIFACT_DIR, help="heads + manifest")
+
+
+def _add_runtime(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", choices=("cpu", "cuda"), default=None,
+                        help="default: cuda if available, else cpu")
+    parser.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto",
+                        help="encoder precision; auto = bf16 on AMX CPUs or CUDA, else fp32")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from services.scorer.model.training import TrainConfig, train
+
+    config = TrainConfig(encoder_dtype=args.dtype)
+    if args.epochs is not None:
+        config = replace(config, epochs=args.epochs)
+    if args.seed is not None:
+        config = replace(config, seed=args.seed)
+    started = time.perf_counter()
+    summary = train(config, args.data_dir, args.artifact_dir, not args.quiet, args.device)
+    print(f"trained {summary.model_version} on {summary.examples} examples: encode "
+          f"{summary.encode_s:.0f}s, fit {summary.fit_s:.0f}s", file=sys.stderr)
+    if not args.no_evaluate:
+        report = _run_evaluation(args)
+        _record_metrics(args.artifact_dir, report)
+        print(_format(report))
+    print(f"train wall time: {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    report = _run_evaluation(args)
+    if args.json:
+        print(json.dumps(_report_json(report), indent=2))
+    else:
+        print(_format(report))
+    if args.compare_dtypes:
+        _print_dtype_gap(args)
+    return 0
+
+
+def _run_evaluation(args: argparse.Namespace) -> Any:
+    from services.scorer.model import EmpathyScorer
+    from services.scorer.model.dataset import load_contrast, load_examples
+    from services.scorer.model.evaluation import evaluate
+
+    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
+    print(f"evaluating {scorer.model_version} ({scorer.device_name}, {scorer.dtype_name})",
+          file=sys.stderr)
+    return evaluate(
+        scorer.score_batch,
+        scorer.model_version,
+        load_examples(args.data_dir / "train.jsonl"),
+        load_examples(args.data_dir / "test.jsonl"),
+        load_contrast(args.data_dir / "contrast.jsonl"),
+        progress=not args.quiet,
+    )
+
+
+def _format(report: Any) -> str:
+    from services.scorer.model.report import format_report
+
+    return str(format_report(report))
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return dict(asdict(report))
+
+
+def _record_metrics(artifact_dir: Path, report: Any) -> None:
+    from services.scorer.model.artifact import MANIFEST_FILE, write_manifest
+
+    manifest = json.loads((artifact_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["metrics"] = {
+        "test_examples": report.test_n,
+        "contrast_pairs": report.pairs_n,
+        "beats_both_baselines": report.beats_baselines(),
+        "dimensions": {
+            dim: {"spearman": _rounded(m.spearman), "pair_accuracy": _rounded(m.pairs),
+                  "applicability_accuracy": _rounded(m.applicability)}
+            for dim, m in report.dimensions.items()
+        },
+        "signals": {k: round(v, 4) for k, v in report.signals.items()},
+    }
+    write_manifest(artifact_dir, manifest)
+
+
+def _rounded(values: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in values.items()}
+
+
+def _print_dtype_gap(args: argparse.Namespace) -> None:
+    from services.scorer.model import (
+        EmpathyScorer,
+        applicability_disagreements,
+        max_abs_score_diff,
+    )
+    from services.scorer.model.dataset import load_examples
+
+    requests = [e.request for e in load_examples(args.data_dir / "test.jsonl")]
+    runs = {}
+    for dtype in ("fp32", "bf16"):
+        scorer = EmpathyScorer.load(args.artifact_dir, args.device, dtype)
+        started = time.perf_counter()
+        runs[dtype] = scorer.score_batch(requests)
+        rate = len(requests) / (time.perf_counter() - started)
+        print(f"{dtype}: {rate:.0f} messages/s over the test split", file=sys.stderr)
+    gap = max_abs_score_diff(runs["fp32"], runs["bf16"])
+    flips = applicability_disagreements(runs["fp32"], runs["bf16"])
+    print(f"fp32 vs bf16: max |score diff| = {gap:.4f}, applicability flips = {flips}")
+
+
+def _score(args: argparse.Namespace) -> int:
+    from services.scorer.model import EmpathyScorer
+
+    if args.batch_size < 1:
+        print("error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
+    count = 0
+    for count, output in enumerate(score_lines(scorer, sys.stdin, args.batch_size), start=1):
+        _write(sys.stdout, output)
+    if not args.quiet:
+        print(f"scored {count} lines with {scorer.model_version}", file=sys.stderr)
+    return 0
+
+
+def score_lines(scorer: Any, lines: Iterable[str], batch_size: int) -> Iterator[dict[str, Any]]:
+    """One output object per input line, in order; valid lines are scored in batches."""
+    from services.scorer.model.jsonl import parse_request_line
+
+    pending: list[tuple[int, Any]] = []  # (line number, request or error message)
+    for number, line in enumerate(lines, start=1):
+        try:
+            pending.append((number, parse_request_line(line)))
+        except ValueError as error:
+            pending.append((number, str(error)))
+        if sum(not isinstance(item, str) for _, item in pending) >= batch_size:
+            yield from _flush(scorer, pending)
+            pending = []
+    yield from _flush(scorer, pending)
+
+
+def _flush(scorer: Any, pending: list[tuple[int, Any]]) -> Iterator[dict[str, Any]]:
+    requests = [item for _, item in pending if not isinstance(item, str)]
+    results = iter(scorer.score_batch(requests) if requests else [])
+    for number, item in pending:
+        if isinstance(item, str):
+            yield {"error": item, "line": number}
+        else:
+            yield next(results).to_dict()
+
+
+def _write(stream: TextIO, payload: dict[str, Any]) -> None:
+    stream.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    stream.flush()

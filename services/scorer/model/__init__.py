@@ -1,0 +1,35 @@
+"""The empathy scorer: a frozen MiniLM encoder with small trained heads per rubric dimension.
+
+Public interface (used by the scorer service and the batch CLI)::
+
+    scorer = EmpathyScorer.load(artifact_dir=None, device=None, dtype="auto")
+    results = scorer.score_batch([ScoreRequest(channel, customer, reply, history)], timings)
+    results[0].to_dict()
+"""
+
+from __future__ import annotations
+
+from services.scorer.model.comparison import applicability_disagreements, max_abs_score_diff
+from services.scorer.model.rubric import DIMENSIONS
+from services.scorer.model.schema import (
+    CustomerSignals,
+    ScoreRequest,
+    ScoreResult,
+    Suggestion,
+    ToneScores,
+    Turn,
+)
+from services.scorer.model.scorer import EmpathyScorer
+
+__all__ = [
+    "DIMENSIONS",
+    "CustomerSignals",
+    "EmpathyScorer",
+    "ScoreRequest",
+    "ScoreResult",
+    "Suggestion",
+    "ToneScores",
+    "Turn",
+    "applicability_disagreements",
+    "max_abs_score_diff",
+]
