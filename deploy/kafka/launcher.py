@@ -108,7 +108,15 @@ def port_in_use(port: int) -> bool:
 
 
 def new_cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """Kafka's format: URL-safe base64 of 16 random bytes, unpadded (22 characters).
+
+    One in 64 of those starts with "-", which StorageTool's argument parser takes for an option;
+    draw again rather than depend on how it parses.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 class LocalKafka:

@@ -62,8 +62,10 @@ def test_broker_outage_gives_503_then_recovers_without_losing_anything(tmp_path:
             broker.stop()
             started = time.monotonic()
             during = post(http, base_url, "during-outage")
+            answered_after_s = time.monotonic() - started
             assert during.status_code == 503, during.text
-            assert time.monotonic() - started < PUBLISH_TIMEOUT_S + 2  # a fast, clear answer
+            # A clear answer within a few seconds, not after the sender's own timeout.
+            assert answered_after_s < PUBLISH_TIMEOUT_S + 3, answered_after_s
             assert during.headers["content-type"] == "application/problem+json"
             assert int(during.headers["Retry-After"]) > 0
 
@@ -75,7 +77,7 @@ def test_broker_outage_gives_503_then_recovers_without_losing_anything(tmp_path:
             retry = post(http, base_url, "during-outage")
             while retry.status_code == 503 and time.monotonic() < deadline:
                 retry = post(http, base_url, "during-outage")
-            assert retry.status_code == 200, retry.text
+            assert retry.status_code == 200, f"still {retry.status_code} after 120 s: {retry.text}"
             accepted.update(retry.json()["accepted"])
             after = post(http, base_url, "after-outage")
             assert after.status_code == 200
@@ -85,7 +87,7 @@ def test_broker_outage_gives_503_then_recovers_without_losing_anything(tmp_path:
                             ("before-outage", "during-outage", "after-outage")}
         # Everything answered 2xx is on the topic (the 503'd attempt may also appear: a
         # duplicate with the same event_id, which sinks dedupe).
-        events = read_events(kafka, until=accepted, timeout_s=60)
+        events = read_events(kafka, until=accepted, timeout_s=90)
         assert accepted <= {event.event_id for event in events}
     finally:
         (restarted or broker).stop()
