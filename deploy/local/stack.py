@@ -168,7 +168,7 @@ def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
                 summary = json.loads(response.read())
-            if summary.get("agents") and summary.get("assignments"):
+            if summary.get("agents") and summary.get("assignments_this_week"):
                 return summary
         except (urllib.error.URLError, OSError, ValueError):
             pass

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.coach.access import CallerDep, ContextDep
 from services.coach.api_models import AdminAssignOut, DecisionOut, problem_responses
+from services.coach.summary import CoachSummary, build_summary
 from services.coach.timeutil import is_iso_week
 from shared.http.problems import ServiceUnavailable, Unprocessable
 from shared.kafka.producer import PublishError
@@ -41,3 +42,11 @@ def assign_everyone(caller: CallerDep, context: ContextDep,
             focus_dimension=d.focus.dimension if d.focus else None,
             assignment_ids=[a.assignment_id for a in d.assignments if a.assignment_id in created],
             notes=list(d.notes)) for d in run.decisions])
+
+
+@router.get("/summary", response_model=CoachSummary, responses=problem_responses(401, 403))
+def summary(caller: CallerDep, context: ContextDep) -> CoachSummary:
+    """Agents with a profile, their scored messages and this week's focus and drills."""
+    caller.require_admin()
+    with context.engine.connect() as connection:
+        return build_summary(connection, week=context.assignments.current_week())

@@ -85,3 +85,17 @@ def test_only_the_admin_may_run_the_assignment_for_everyone(coach: CoachHarness)
     assert_problem(coach.client.post("/v1/admin/assign", headers=coach.as_agent(A)), 403)
     assert_problem(coach.client.post("/v1/admin/assign?week=2026-48",
                                      headers=coach.as_admin), 422)
+
+
+def test_the_admin_summary_lists_agents_with_their_focus_and_drills(coach: CoachHarness) -> None:
+    seed_team(coach)
+    assert_problem(coach.client.get("/v1/admin/summary", headers=coach.as_agent(A)), 403)
+    assert coach.client.post("/v1/admin/assign", headers=coach.as_admin).status_code == 200
+    summary = coach.client.get("/v1/admin/summary", headers=coach.as_admin).json()
+    assert summary["score_events_applied"] == 24
+    agents = {agent["agent_id"]: agent for agent in summary["agents"]}
+    assert set(agents) == {A, B}
+    assert agents[A]["scored_messages"] == 12
+    assert agents[A]["focus_dimension"] == "acknowledgment"
+    assert agents[A]["drills"]
+    assert summary["assignments_this_week"] == sum(len(a["drills"]) for a in agents.values())
