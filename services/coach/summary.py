@@ -26,14 +26,14 @@ class CoachSummary(BaseModel):
 
 def build_summary(connection: sa.Connection, *, week: str) -> CoachSummary:
     applied = connection.execute(sa.select(sa.func.count()).select_from(score_events)).scalar_one()
-    scored = {
-        agent_id: count
-        for agent_id, count in connection.execute(
+    # .all(): a list of 2-tuples; a bare result would be mistaken for a mapping by dict().
+    scored: dict[str, int] = dict(
+        connection.execute(
             sa.select(dimension_profiles.c.agent_id,
                       sa.func.max(dimension_profiles.c.scored_count))
             .group_by(dimension_profiles.c.agent_id)
-        )
-    }
+        ).all()
+    )
     drills: dict[str, list[str]] = defaultdict(list)
     focus: dict[str, str] = {}
     rows = connection.execute(
