@@ -54,6 +54,22 @@ def check_hex(algorithm: Algorithm, secret: str, message: bytes, provided: str,
         raise SignatureRejected("signature does not match")
 
 
+def check_hub_signature(headers: Mapping[str, str], body: bytes, secret: str) -> None:
+    """``X-Hub-Signature: sha1=<hex HMAC-SHA1(secret, body)>`` (Intercom, Zammad)."""
+    check_hex("sha1", secret, body, require_header(headers, "X-Hub-Signature"), prefix="sha1=")
+
+
+def check_dotted_timestamp(headers: Mapping[str, str], body: bytes, secret: str, *,
+                           signature_header: str, timestamp_header: str, now_s: float,
+                           window_s: float) -> None:
+    """``sha256=<hex HMAC-SHA256(secret, "{unix seconds}.{body}")>`` (Chatwoot, generic)."""
+    signature = require_header(headers, signature_header)
+    timestamp = require_header(headers, timestamp_header)
+    check_hex("sha256", secret, timestamp.encode("utf-8") + b"." + body, signature,
+              prefix="sha256=")
+    check_fresh(epoch_header(timestamp, millis=False), now_s, window_s)
+
+
 def check_token(secret: str, provided: str) -> None:
     if not hmac.compare_digest(secret.encode("utf-8"), provided.strip().encode("utf-8")):
         raise SignatureRejected("token does not match")

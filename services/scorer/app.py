@@ -41,7 +41,7 @@ def batch_policy(settings: ScorerSettings) -> BatchPolicy:
         max_batch_wait_s=settings.max_batch_wait_ms / 1000,
         stream_batch_size=settings.stream_batch_size,
         stream_batch_tokens=settings.stream_batch_tokens,
-        stream_batch_tokens_when_live=settings.stream_batch_tokens_when_live,
+        live_wait_budget_s=settings.live_wait_budget_ms / 1000,
         live_window_s=settings.live_window_s,
     )
 

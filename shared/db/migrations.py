@@ -6,6 +6,9 @@ own version table, so three services starting at once never race on one history.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -25,10 +28,29 @@ def alembic_config(script_location: Path, *, version_table: str) -> Config:
 
 def apply_migrations(engine: Engine, script_location: Path, *, version_table: str) -> None:
     config = alembic_config(script_location, version_table=version_table)
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         _serialise_migrations(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Several processes on one SQLite file (uvicorn workers) take turns migrating.
+
+    SQLite's own lock is taken only at the first write, after Alembic read the version table, so
+    two processes could both decide to create the same table; a lock file closes that gap.
+    """
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a+b") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _serialise_migrations(connection: Connection) -> None:

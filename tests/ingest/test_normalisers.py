@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -247,4 +248,4 @@ def test_help_scout_needs_its_event_header() -> None:
     delivery = delivery_of(recorded)
     headers = {k: v for k, v in delivery.headers.items() if k != "x-helpscout-event"}
     with pytest.raises(InvalidPayload, match="X-HelpScout-Event"):
-        PROVIDERS["helpscout"].parse(type(delivery)(**{**delivery.__dict__, "headers": headers}))
+        PROVIDERS["helpscout"].parse(dataclasses.replace(delivery, headers=headers))

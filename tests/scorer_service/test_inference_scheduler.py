@@ -78,30 +78,33 @@ def test_live_requests_waiting_together_share_one_batch_capped_by_the_batch_size
     assert scheduler.take_batch() is None
 
 
-def test_stream_chunks_shrink_while_live_traffic_is_recent() -> None:
+def test_while_live_traffic_is_recent_stream_chunks_fit_the_live_wait_budget() -> None:
     clock = FakeClock()
-    policy = BatchPolicy(stream_batch_size=64, stream_batch_tokens=4096,
-                         stream_batch_tokens_when_live=512, live_window_s=5.0)
-    scheduler = InferenceScheduler(FakeScorer(), policy, clock=clock)
-    reply = "x" * 400  # about 100 estimated tokens with the customer message
-    scheduler.submit_stream([request(reply) for _ in range(100)])
-    tokens = estimate_tokens(request(reply))
+    seconds_per_token = 1e-5
 
-    quiet = scheduler.take_batch()
-    assert quiet is not None
-    assert len(quiet.jobs) == 4096 // tokens
+    def take_time(requests: Sequence[ScoreRequest]) -> None:
+        clock.now += sum(estimate_tokens(r) for r in requests) * seconds_per_token
 
+    policy = BatchPolicy(stream_batch_size=1000, stream_batch_tokens=4000,
+                         live_wait_budget_s=0.002, live_window_s=5.0)
+    scheduler = InferenceScheduler(FakeScorer(before_batch=take_time), policy, clock=clock)
+    reply = "x" * 400
+    tokens = estimate_tokens(request(reply))  # about 100
+    scheduler.submit_stream([request(reply) for _ in range(200)])
+
+    def run_next() -> int:
+        batch = scheduler.take_batch()
+        assert batch is not None
+        scheduler.run_batch(batch)
+        return len(batch.jobs)
+
+    assert run_next() == 4000 // tokens  # nobody practising: chunks as big as pays off
     scheduler.submit_live(request("live"))
-    assert scheduler.take_batch() is not None  # the live one
-    busy = scheduler.take_batch()
-    assert busy is not None
-    assert busy.queue == "stream"
-    assert len(busy.jobs) == 512 // tokens
-
+    assert run_next() == 1  # the live request first
+    budget_tokens = round(0.002 / seconds_per_token)
+    assert run_next() == budget_tokens // tokens  # then chunks of about 2 ms
     clock.now += policy.live_window_s + 1
-    later = scheduler.take_batch()
-    assert later is not None
-    assert len(later.jobs) == 4096 // tokens
+    assert run_next() == 4000 // tokens
 
 
 def test_stream_work_runs_shortest_first_and_results_come_back_in_request_order() -> None:

@@ -48,3 +48,26 @@ def test_all_services_share_one_database_without_clashing(database_url: str) -> 
         assert {f"alembic_version_{s}" for s in SERVICE_NAMES} <= tables
     finally:
         engine.dispose()
+
+
+def test_concurrent_processes_migrating_one_sqlite_file_take_turns(tmp_path: Path) -> None:
+    """uvicorn workers start together; without the lock file two of them create one table."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    script = (
+        "import sys; from pathlib import Path;"
+        "from shared.db.engine import create_db_engine;"
+        "from shared.db.migrations import apply_migrations;"
+        f"apply_migrations(create_db_engine({url!r}), Path({str(SERVICES)!r}) / sys.argv[1]"
+        " / 'migrations', version_table='alembic_version_' + sys.argv[1])"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", script, service])
+               for service in SERVICE_NAMES for _ in range(3)]
+    assert [worker.wait(120) for worker in workers] == [0] * len(workers)
+    engine = create_db_engine(url)
+    try:
+        assert {f"alembic_version_{s}" for s in SERVICE_NAMES} <= table_names(engine)
+    finally:
+        engine.dispose()

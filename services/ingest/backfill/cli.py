@@ -21,7 +21,7 @@ import sys
 from datetime import UTC, datetime
 
 import httpx
-from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type stubs
+from tqdm import tqdm
 
 from services.ingest.app import open_ingest_clients, open_pipeline
 from services.ingest.backfill.cursors import CursorStore

@@ -15,7 +15,7 @@ from services.ingest.html_text import body_text
 from services.ingest.payload import InvalidPayload, load_json
 from services.ingest.providers.base import Delivery, Ignored, Normalised, ParseResult, Reply
 from services.ingest.providers.building import event_key, message_key, qualified_user
-from services.ingest.signatures import check_fresh, check_hex, epoch_header, require_header
+from services.ingest.signatures import check_dotted_timestamp
 from shared.events import (
     AuthorRole,
     Channel,
@@ -77,11 +77,10 @@ class GenericProvider:
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
-        signature = require_header(delivery.headers, SIGNATURE_HEADER)
-        timestamp = require_header(delivery.headers, TIMESTAMP_HEADER)
-        signed = timestamp.encode("utf-8") + b"." + delivery.body
-        check_hex("sha256", secret, signed, signature, prefix="sha256=")
-        check_fresh(epoch_header(timestamp, millis=False), now_s, replay_window_s)
+        check_dotted_timestamp(delivery.headers, delivery.body, secret,
+                               signature_header=SIGNATURE_HEADER,
+                               timestamp_header=TIMESTAMP_HEADER, now_s=now_s,
+                               window_s=replay_window_s)
 
     def parse(self, delivery: Delivery) -> ParseResult:
         data = load_json(delivery.body)

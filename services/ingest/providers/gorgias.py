@@ -64,7 +64,6 @@ CHANNELS: dict[str, Channel] = {
 class GorgiasProvider:
     name = NAME
     success_reply: Reply | None = None
-    body_template = BODY_TEMPLATE
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:

@@ -19,7 +19,7 @@ from services.ingest.providers.building import (
     qualified_user,
     rating_from_scale,
 )
-from services.ingest.signatures import check_hex, require_header
+from services.ingest.signatures import check_hub_signature
 from shared.events import (
     AuthorRole,
     Channel,
@@ -30,7 +30,6 @@ from shared.events import (
 )
 
 NAME = "intercom"
-SIGNATURE_HEADER = "X-Hub-Signature"
 # Topics whose item is a conversation carrying the message(s) that triggered it.
 CONVERSATION_TOPICS = frozenset({
     "conversation.user.created", "conversation.user.replied", "conversation.admin.replied",
@@ -59,8 +58,7 @@ class IntercomProvider:
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
-        signature = require_header(delivery.headers, SIGNATURE_HEADER)
-        check_hex("sha1", secret, delivery.body, signature, prefix="sha1=")
+        check_hub_signature(delivery.headers, delivery.body, secret)
 
     def parse(self, delivery: Delivery) -> ParseResult:
         data = load_json_object(delivery.body)

@@ -36,4 +36,6 @@ def rendered_flag(fields: Fields, key: str, *, default: bool) -> bool:
 def rendered_text(fields: Fields, key: str) -> str | None:
     """A placeholder's text, ``None`` when it rendered empty."""
     text = fields.opt_text(key)
-    return text.strip() or None if text is not None else None
+    if text is None:
+        return None
+    return text.strip() or None

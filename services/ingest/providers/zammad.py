@@ -17,11 +17,10 @@ from services.ingest.providers.building import (
     message_key,
     qualified_user,
 )
-from services.ingest.signatures import check_hex, require_header
+from services.ingest.signatures import check_hub_signature
 from shared.events import AuthorRole, Channel, Conversation, InteractionEvent, Message
 
 NAME = "zammad"
-SIGNATURE_HEADER = "X-Hub-Signature"
 DELIVERY_HEADER = "X-Zammad-Delivery"
 TRIGGER_HEADER = "X-Zammad-Trigger"
 ROLES: dict[str, AuthorRole] = {"customer": AuthorRole.CUSTOMER, "agent": AuthorRole.AGENT,
@@ -41,8 +40,7 @@ class ZammadProvider:
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
-        signature = require_header(delivery.headers, SIGNATURE_HEADER)
-        check_hex("sha1", secret, delivery.body, signature, prefix="sha1=")
+        check_hub_signature(delivery.headers, delivery.body, secret)
 
     def parse(self, delivery: Delivery) -> ParseResult:
         data = load_json_object(delivery.body)

@@ -18,7 +18,7 @@ from services.ingest.providers.building import (
     qualified_user,
 )
 from services.ingest.providers.zendesk_common import CHANNELS, NAME, SYSTEM_USER
-from services.ingest.providers.zendesk_trigger import TRIGGER_TEMPLATE, parse_trigger
+from services.ingest.providers.zendesk_trigger import parse_trigger
 from services.ingest.signatures import check_base64, check_fresh, iso_header, require_header
 from shared.events import AuthorRole, Channel, Conversation, InteractionEvent, Message
 
@@ -36,7 +36,6 @@ MESSAGING_ROLES: dict[str, AuthorRole] = {
 class ZendeskProvider:
     name = NAME
     success_reply: Reply | None = None
-    body_template = TRIGGER_TEMPLATE
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:

@@ -64,8 +64,6 @@ def _better_is_longer(pair: dict[str, Any]) -> bool:
 def _applies(situation: Situation, dimension: str) -> bool:
     probe = {"apology": situation.fault, "boundaries": situation.refuse,
              "exploration": situation.ambiguous}
-    if dimension in ("ownership", "next_steps"):
-        return not situation.positive
     return probe.get(dimension, True)
 
 

@@ -25,8 +25,8 @@ from services.scorer.data.situation import Situation
 
 DATA_DIR = Path(__file__).resolve().parent
 SEED = 20251126
-TRAIN_EXAMPLES = 3800
-TEST_EXAMPLES = 1000
+TRAIN_EXAMPLES = 4400
+TEST_EXAMPLES = 1100
 CONTRAST_PAIRS_PER_DIMENSION = 40
 TEST_SHARE_PER_INDUSTRY = 0.22
 

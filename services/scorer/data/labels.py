@@ -35,12 +35,13 @@ SHORT_CHANNEL_MAX_SENTENCES = {"sms": 3, "social": 4}
 
 def applicable_dimensions(conversation: Conversation) -> dict[str, bool]:
     situation = conversation.situation
-    actionable = not situation.positive
+    # Every situation asks for something (even praise comes with "can I collect it tomorrow?"),
+    # so taking the case and saying what happens next always apply.
     return {
         "acknowledgment": True,
         "apology": situation.fault,
-        "ownership": actionable,
-        "next_steps": actionable,
+        "ownership": True,
+        "next_steps": True,
         "exploration": situation.ambiguous,
         "tone": True,
         "boundaries": situation.refuse,

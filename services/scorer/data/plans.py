@@ -108,8 +108,8 @@ def sample_plan(conversation: Conversation, rng: random.Random) -> tuple[str, Re
         # No situation-specific question exists here; a stray question can only be a generic one.
         stray = rng.random() < 0.25 and levels["exploration"] != "none"
         levels["exploration"] = rng.choice(("generic", "interrogation")) if stray else "none"
-    if situation.positive:
-        levels["ownership"] = rng.choice(("none", "owns_generic"))
+    if situation.positive and levels["ownership"] == "blame":
+        levels["ownership"] = "none"  # nobody blames a customer for a compliment
     if _content_free(levels):
         levels["next_steps"] = "vague"  # every reply says *something*
     filler = 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 from services.scorer.data.fragments import (
     situations_banking,
     situations_food,
+    situations_howto,
     situations_insurance,
     situations_leisure,
+    situations_more,
     situations_retail,
     situations_software,
     situations_telecom,
@@ -25,4 +27,6 @@ ALL_SITUATIONS: tuple[Situation, ...] = (
     *situations_food.SITUATIONS,
     *situations_insurance.SITUATIONS,
     *situations_leisure.SITUATIONS,
+    *situations_howto.SITUATIONS,
+    *situations_more.SITUATIONS,
 )
