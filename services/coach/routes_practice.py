@@ -2,7 +2,9 @@
 
 The sign-in link carries the token in the query string; the page moves it into session storage
 and out of the address bar at once, and sends it as a bearer token to the API. The server
-checks the token here too, so a bad link gets a clear page instead of a broken one.
+checks a token in the query here too, so a bad link gets a clear page instead of a broken one.
+Without one (a drill opened from the index, a reload) the page is served bare: it holds no
+data, and the API checks the stored token on every request.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from services.coach import assignment_store
-from services.coach.access import ContextDep, Principal, authenticate
-from services.coach.context import CoachContext
-from shared.http.problems import RapportError, Unauthorized
+from services.coach.access import ContextDep, authenticate
+from shared.http.problems import RapportError
 
 router = APIRouter(tags=["practice"])
 PAGE = (Path(__file__).resolve().parent / "static" / "practice.html").read_text(encoding="utf-8")
@@ -28,8 +29,10 @@ TokenQuery = Annotated[str, Query(description="The token from the sign-in link."
 @router.get("/practice", response_class=HTMLResponse)
 def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
     """The agent's drills, each linking to its practice page."""
+    if not token:
+        return _page(assignment_id="", agent_id="")
     try:
-        caller = _caller(token, context)
+        caller = authenticate(token, context)
     except RapportError as exc:
         return _error_page(exc)
     return _page(assignment_id="", agent_id=caller.agent_id or "")
@@ -39,8 +42,10 @@ def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
 def practice_drill(assignment_id: str, context: ContextDep,
                    token: TokenQuery = "") -> HTMLResponse:
     """One drill: the customer speaks turn by turn, each reply is scored live."""
+    if not token:  # no lookup: whether the drill exists is for the API to tell a signed-in agent
+        return _page(assignment_id=assignment_id, agent_id="")
     try:
-        caller = _caller(token, context)
+        caller = authenticate(token, context)
         with context.engine.connect() as connection:
             record = assignment_store.get_assignment(connection, assignment_id)
         if record is None:
@@ -49,12 +54,6 @@ def practice_drill(assignment_id: str, context: ContextDep,
     except RapportError as exc:
         return _error_page(exc)
     return _page(assignment_id=assignment_id, agent_id=record.agent_id)
-
-
-def _caller(token: str, context: CoachContext) -> Principal:
-    if not token:
-        raise Unauthorized("This page needs the token from your sign-in link.")
-    return authenticate(token, context)
 
 
 def _page(*, assignment_id: str, agent_id: str) -> HTMLResponse:
