@@ -1,9 +1,10 @@
 """Agent messages per second through the real broker, and live latency while the stream runs.
 
 The scorer starts first and joins its group on empty topics; then the benchmark produces the
-whole backlog and times from the first record produced to the last score the scorer's producer
-stamped (``CreateTime``, same host clock). Meanwhile a probe posts one live request at a time
-to ``/v1/score`` and records its latency.
+whole backlog and times from the first record produced to the scores the scorer's producer
+stamped (``CreateTime``, same host clock). The first half of the backlog runs alone (the stream
+throughput); during the second half a probe posts one live request at a time to ``/v1/score``
+(live latency under stream load, and the throughput left to the stream meanwhile).
 """
 
 from __future__ import annotations
@@ -39,13 +40,10 @@ class StreamRun:
     dtype: str
     events: int
     scores: int
-    seconds: float
+    alone_rate: float  # scores/s over the first half, no live traffic
+    with_live_rate: float  # scores/s over the second half, live probes running
     live_ms_busy: list[float] = field(default_factory=list)
     live_ms_idle: list[float] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        return self.scores / self.seconds
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -100,22 +98,32 @@ def run_stream(*, bootstrap: str, examples: list[Example], dtype: str, events: i
                            group_id=group, port=free_port(), dtype=dtype,
                            torch_threads=torch_threads, log_path=workdir / f"scorer-{run_id}.log")
     scorer.start()
+    watcher = ScoreWatcher(kafka)
     try:
         _wait(lambda: assigned_members(bootstrap, group) == 1, "the scorer to join its group")
+        watcher.start()
         probe = LiveProbe(scorer.url, examples, live_interval_s)
         started = time.time()
         _produce(kafka, backlog)
+        half = expected // 2
+        watcher.wait_for(half, timeout_s=60 + expected / 10)
         probe.start()
-        last_score_at = _wait_for_scores(kafka, expected)
+        watcher.wait_for(expected, timeout_s=60 + expected / 10)
         busy = probe.stop()
         idle_probe = LiveProbe(scorer.url, examples, 0.02)
         idle_probe.start()
         _wait(lambda: len(idle_probe.latencies_ms) >= 50, "idle live probes")
         idle = idle_probe.stop()
     finally:
+        watcher.stop()
         scorer.stop()
-    return StreamRun(dtype=dtype, events=events, scores=expected, seconds=last_score_at - started,
-                     live_ms_busy=busy, live_ms_idle=idle)
+    stamps = sorted(watcher.stamps.values())
+    return StreamRun(
+        dtype=dtype, events=events, scores=expected,
+        alone_rate=half / (stamps[half - 1] - started),
+        with_live_rate=(expected - half) / (stamps[-1] - stamps[half - 1]),
+        live_ms_busy=busy, live_ms_idle=idle,
+    )
 
 
 def _produce(kafka: KafkaSettings, backlog: list[InteractionEvent]) -> None:
@@ -127,26 +135,36 @@ def _produce(kafka: KafkaSettings, backlog: list[InteractionEvent]) -> None:
     producer.close()
 
 
-def _wait_for_scores(kafka: KafkaSettings, expected: int) -> float:
-    """Read the scores topic until ``expected`` scores arrived; the last one's timestamp (s)."""
-    topic = kafka.topic(SCORES)
-    consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)
-    consumer.assign([TopicPartition(topic, p) for p in range(PARTITIONS)])
-    consumer.seek_to_beginning()
-    seen: set[str] = set()
-    last_ms = 0
-    deadline = time.monotonic() + 60 + expected / 20
-    try:
-        while len(seen) < expected:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"only {len(seen)} of {expected} scores arrived")
-            for records in consumer.poll(timeout_ms=500).values():
+class ScoreWatcher:
+    """Reads the scores topic in the background: each event id with its producer timestamp."""
+
+    def __init__(self, kafka: KafkaSettings) -> None:
+        topic = kafka.topic(SCORES)
+        self._consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap_servers,
+                                       enable_auto_commit=False)
+        self._consumer.assign([TopicPartition(topic, p) for p in range(PARTITIONS)])
+        self._consumer.seek_to_beginning()
+        self.stamps: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="score-watcher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+        self._consumer.close()
+
+    def wait_for(self, count: int, *, timeout_s: float) -> None:
+        _wait(lambda: len(self.stamps) >= count, f"{count} scores", timeout_s)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for records in self._consumer.poll(timeout_ms=200).values():
                 for record in records:
-                    seen.add(json.loads(record.value)["event_id"])
-                    last_ms = max(last_ms, record.timestamp)
-    finally:
-        consumer.close()
-    return last_ms / 1000
+                    event_id = json.loads(record.value)["event_id"]
+                    self.stamps.setdefault(event_id, record.timestamp / 1000)
 
 
 def _wait(condition: Callable[[], bool], what: str, timeout_s: float = 120) -> None:

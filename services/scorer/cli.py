@@ -43,7 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,score}")
 
     train = commands.add_parser("train", help="reproduce the model from the repo's data")
-    train.add_argument("--epochs", type=int, default=None, help="override the fixed epoch count")
+    train.add_argument("--epochs", type=int, default=None,
+                       help="override the epochs of stage one (heads on frozen features)")
+    train.add_argument("--finetune-epochs", type=int, default=None,
+                       help="override the epochs of stage two (top layer); 0 skips it")
     train.add_argument("--seed", type=int, default=None, help="override the fixed seed")
     train.add_argument("--no-evaluate", action="store_true",
                        help="skip the held-out evaluation after training")
@@ -96,12 +99,15 @@ def _train(args: argparse.Namespace) -> int:
     config = TrainConfig(encoder_dtype=args.dtype)
     if args.epochs is not None:
         config = replace(config, epochs=args.epochs)
+    if args.finetune_epochs is not None:
+        config = replace(config, finetune_epochs=args.finetune_epochs)
     if args.seed is not None:
         config = replace(config, seed=args.seed)
     started = time.perf_counter()
     summary = train(config, args.data_dir, args.artifact_dir, not args.quiet, args.device)
     print(f"trained {summary.model_version} on {summary.examples} examples: encode "
-          f"{summary.encode_s:.0f}s, fit {summary.fit_s:.0f}s", file=sys.stderr)
+          f"{summary.encode_s:.0f}s, heads {summary.fit_s:.0f}s, top layer "
+          f"{summary.finetune_s:.0f}s", file=sys.stderr)
     if not args.no_evaluate:
         report = _run_evaluation(args)
         _record_metrics(args.artifact_dir, report)
@@ -202,8 +208,9 @@ def _score(args: argparse.Namespace) -> int:
         return 2
     scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
     count = 0
-    for count, output in enumerate(score_lines(scorer, sys.stdin, args.batch_size), start=1):
+    for output in score_lines(scorer, sys.stdin, args.batch_size):
         _write(sys.stdout, output)
+        count += 1
     if not args.quiet:
         print(f"scored {count} lines with {scorer.model_version}", file=sys.stderr)
     return 0

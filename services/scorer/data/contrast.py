@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,6 +26,8 @@ MAX_ATTEMPTS_PER_PAIR = 400
 # At most this share of a dimension's pairs may have the better reply as the longer one, so that
 # reply length cannot explain the pairs (a length-only scorer stays near chance).
 MAX_BETTER_IS_LONGER_SHARE = 0.55
+# No single combination of levels (e.g. "kind no" vs "waffle") may fill more than this share.
+MAX_LEVEL_COMBINATION_SHARE = 0.3
 
 ExampleBuilder = Callable[[Conversation, str, ReplyPlan], dict[str, Any]]
 
@@ -38,23 +41,48 @@ def contrast_pairs(
     pairs: list[dict[str, Any]] = []
     for dimension in DIMENSIONS:
         eligible = [s for s in situations if _applies(s, dimension)]
-        made = better_longer = 0
-        longer_quota = math.floor(pairs_per_dimension * MAX_BETTER_IS_LONGER_SHARE)
+        quota = _PairQuota(dimension, pairs_per_dimension)
         for _ in range(pairs_per_dimension * MAX_ATTEMPTS_PER_PAIR):
-            if made == pairs_per_dimension:
+            if quota.made == pairs_per_dimension:
                 break
             pair = _propose(rng.choice(eligible), dimension, rng, build_example)
-            if pair is not None and _better_is_longer(pair):
-                if better_longer >= longer_quota:
-                    continue
-                better_longer += 1
-            if pair is not None:
-                pair["pair_id"] = f"contrast-{dimension}-{made:03d}"
+            if pair is not None and quota.admit(pair):
+                pair["pair_id"] = f"contrast-{dimension}-{quota.made - 1:03d}"
                 pairs.append(pair)
-                made += 1
-        if made < pairs_per_dimension:
-            raise RuntimeError(f"only {made} contrast pairs found for {dimension}")
+        if quota.made < pairs_per_dimension:
+            raise RuntimeError(f"only {quota.made} contrast pairs found for {dimension}")
     return pairs
+
+
+class _PairQuota:
+    """Keeps a dimension's pairs balanced in length and spread over level combinations."""
+
+    def __init__(self, dimension: str, target: int) -> None:
+        self.dimension = dimension
+        self.made = 0
+        self._better_longer = 0
+        self._longer_quota = math.floor(target * MAX_BETTER_IS_LONGER_SHARE)
+        # Personalization pairs are always "specific vs generic detail": one combination only.
+        share = 1.0 if dimension == "personalization" else MAX_LEVEL_COMBINATION_SHARE
+        self._combination_quota = math.ceil(target * share)
+        self._combinations: Counter[tuple[str, str]] = Counter()
+
+    def admit(self, pair: dict[str, Any]) -> bool:
+        combination = _levels(pair, self.dimension)
+        longer = _better_is_longer(pair)
+        if self._combinations[combination] >= self._combination_quota:
+            return False
+        if longer and self._better_longer >= self._longer_quota:
+            return False
+        self._combinations[combination] += 1
+        self._better_longer += int(longer)
+        self.made += 1
+        return True
+
+
+def _levels(pair: dict[str, Any], dimension: str) -> tuple[str, str]:
+    key = "detail_echo" if dimension == "personalization" else dimension
+    return (str(pair["better"]["moves"][key]), str(pair["worse"]["moves"][key]))
 
 
 def _better_is_longer(pair: dict[str, Any]) -> bool:

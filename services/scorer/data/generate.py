@@ -102,7 +102,8 @@ def build_examples(
             rng.shuffle(cycle)
         conversation = sample_conversation(cycle.pop(), sample_channel(rng), rng)
         profile, plan = sample_plan(conversation, rng)
-        records.append({"id": f"{prefix}-{index:05d}", **example_record(conversation, profile, plan)})
+        record = example_record(conversation, profile, plan)
+        records.append({"id": f"{prefix}-{index:05d}", **record})
     return records
 
 

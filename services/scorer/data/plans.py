@@ -23,7 +23,7 @@ PROFILES: dict[str, dict[str, Odds]] = {
         "ownership": {"owns": 0.8, "owns_generic": 0.2},
         "next_steps": {"concrete": 0.85, "partial": 0.15},
         "exploration": {"open": 0.85, "closed": 0.15},
-        "boundaries": {"kind_alternative": 0.85, "kind_no_alternative": 0.15},
+        "boundaries": {"kind_alternative": 0.7, "kind_no_alternative": 0.3},
         "tone": {"warm": 0.6, "unmarked": 0.3, "neutral": 0.1},
     },
     "good": {
@@ -32,7 +32,7 @@ PROFILES: dict[str, dict[str, Odds]] = {
         "ownership": {"owns": 0.5, "owns_generic": 0.35, "passive": 0.15},
         "next_steps": {"concrete": 0.5, "partial": 0.35, "vague": 0.15},
         "exploration": {"open": 0.5, "closed": 0.3, "generic": 0.2},
-        "boundaries": {"kind_alternative": 0.5, "kind_no_alternative": 0.35, "waffle": 0.15},
+        "boundaries": {"kind_alternative": 0.4, "kind_no_alternative": 0.45, "waffle": 0.15},
         "tone": {"warm": 0.45, "unmarked": 0.3, "neutral": 0.25},
     },
     "mixed": {},  # every level equally likely

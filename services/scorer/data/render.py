@@ -46,12 +46,15 @@ PLACEHOLDER_FACTS: dict[str, str] = {
     "impact": "impact",
     "action": "resolution",
     "step": "resolution",
-    "cave": "resolution",
+    "cave": "request",
     "question": "question",
     "question_inline": "question",
     "closed_question": "question",
-    "refusal": "refusal",
-    "alternative": "alternative",
+    # Every boundary move (kind no, alternative, waffle, giving in) engages the same specific:
+    # what the customer asked for.
+    "refusal": "request",
+    "reason": "request",
+    "alternative": "request",
     "vulnerability": "vulnerability",
     "name": "name",
     "detail": "detail",

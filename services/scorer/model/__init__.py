@@ -9,6 +9,10 @@ Public interface (used by the scorer service and the batch CLI)::
 
 from __future__ import annotations
 
+# isort: off
+from services.scorer.model import offline  # noqa: F401  (must run before transformers loads)
+
+# isort: on
 from services.scorer.model.comparison import applicability_disagreements, max_abs_score_diff
 from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import (

@@ -17,6 +17,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from services.scorer.model.heads import EmpathyHeads, HeadConfig
+from services.scorer.model.top_layer import DELTA_PREFIX
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 WEIGHTS_FILE = "heads.safetensors"
@@ -29,6 +30,7 @@ _IDF_KEY = "echo.idf"
 class LoadedArtifact:
     heads: EmpathyHeads
     idf: torch.Tensor
+    top_layer_delta: dict[str, torch.Tensor]  # empty when the encoder is used as shipped
     model_version: str
     manifest: dict[str, Any]
 
@@ -39,12 +41,20 @@ def model_version_for(weights_path: Path) -> str:
 
 
 def save_artifact(
-    directory: Path, heads: EmpathyHeads, idf: torch.Tensor, manifest: dict[str, Any]
+    directory: Path,
+    heads: EmpathyHeads,
+    idf: torch.Tensor,
+    manifest: dict[str, Any],
+    top_layer_delta: dict[str, torch.Tensor] | None = None,
 ) -> str:
     """Write weights and manifest; returns the model version."""
     directory.mkdir(parents=True, exist_ok=True)
-    tensors = {name: value.detach().contiguous().cpu() for name, value in heads.state_dict().items()}
+    tensors = {
+        name: value.detach().contiguous().cpu() for name, value in heads.state_dict().items()
+    }
     tensors[_IDF_KEY] = idf.detach().contiguous().cpu()
+    for name, value in (top_layer_delta or {}).items():
+        tensors[name] = value.contiguous().cpu()
     weights_path = directory / WEIGHTS_FILE
     save_file(tensors, str(weights_path))
     version = model_version_for(weights_path)
@@ -72,15 +82,20 @@ def load_artifact(directory: Path | None = None) -> LoadedArtifact:
     manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
     config = HeadConfig(
         **{
-            key: (int(value) if key != "dropout" else float(value))
+            key: (float(value) if key.endswith("dropout") else int(value))
             for key, value in manifest["head_config"].items()
         }
     )
     tensors = load_file(str(weights_path))
     idf = tensors.pop(_IDF_KEY)
+    delta = {name: tensors.pop(name) for name in list(tensors) if name.startswith(DELTA_PREFIX)}
     heads = EmpathyHeads(config)
     heads.load_state_dict(tensors, strict=True)
     heads.eval()
     return LoadedArtifact(
-        heads=heads, idf=idf, model_version=model_version_for(weights_path), manifest=manifest
+        heads=heads,
+        idf=idf,
+        top_layer_delta=delta,
+        model_version=model_version_for(weights_path),
+        manifest=manifest,
     )

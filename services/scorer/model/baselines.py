@@ -111,7 +111,9 @@ class LexiconBaseline:
     def predict(self, requests: Sequence[ScoreRequest]) -> list[BaselinePrediction]:
         features = torch.stack([lexicon_features(r) for r in requests])
         scores = {dim: (features @ w).tolist() for dim, w in self._score_weights.items()}
-        applicable = {dim: (features @ w).tolist() for dim, w in self._applicability_weights.items()}
+        applicable = {
+            dim: (features @ w).tolist() for dim, w in self._applicability_weights.items()
+        }
         return [
             BaselinePrediction(
                 applicable={dim: applicable[dim][i] >= 0.5 for dim in DIMENSIONS},

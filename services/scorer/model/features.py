@@ -1,58 +1,19 @@
-"""One encoder pass per batch, pooled into the span vectors the heads read.
+"""One encoder pass per batch of similar-length messages, pooled into head inputs.
 
-Per message: a vector per reply sentence (mean of its token states), a vector per customer-side
-sentence, a mean vector of each side, plus small per-sentence side features (lexical echo,
-position). Training computes these once for the whole corpus with the frozen encoder, so fitting
-the heads takes minutes, and scoring uses exactly the same code.
+Training computes the frozen encoder's outputs once for the whole corpus, so fitting the heads
+takes minutes, and scoring uses exactly the same code.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 
 import torch
 
-from services.scorer.model.tokenizing import (
-    MAX_CUSTOMER_SENTENCES,
-    MAX_REPLY_SENTENCES,
-    TokenizedExample,
-)
+from services.scorer.model.pooling import SpanFeatures, pool_features
+from services.scorer.model.tokenizing import TokenizedExample
 
-REPLY_AUX_FEATURES = 6
-CUSTOMER_AUX_FEATURES = 2
-
-
-@dataclass(frozen=True)
-class SpanFeatures:
-    """Batched head inputs; every tensor's first dimension is the batch."""
-
-    reply_sentences: torch.Tensor  # [B, S, H]
-    reply_sentence_mask: torch.Tensor  # [B, S] bool
-    reply_sentence_aux: torch.Tensor  # [B, S, REPLY_AUX_FEATURES]
-    customer_sentences: torch.Tensor  # [B, C, H]
-    customer_sentence_mask: torch.Tensor  # [B, C] bool
-    customer_sentence_aux: torch.Tensor  # [B, C, CUSTOMER_AUX_FEATURES]
-    customer_vector: torch.Tensor  # [B, H]
-    reply_vector: torch.Tensor  # [B, H]
-    reply_log_tokens: torch.Tensor  # [B]
-    channel: torch.Tensor  # [B] long
-
-    def select(self, index: torch.Tensor) -> SpanFeatures:
-        return SpanFeatures(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
-
-    def to(self, device: str) -> SpanFeatures:
-        return SpanFeatures(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
-
-    def as_dict(self) -> dict[str, torch.Tensor]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @staticmethod
-    def concat(parts: Sequence[SpanFeatures]) -> SpanFeatures:
-        return SpanFeatures(
-            **{f.name: torch.cat([getattr(p, f.name) for p in parts]) for f in fields(SpanFeatures)}
-        )
+__all__ = ["SpanFeatures", "batch_inputs", "encode_features", "encode_in_order", "length_buckets"]
 
 
 def length_buckets(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -83,13 +44,10 @@ def encode_in_order(
     return SpanFeatures.concat(parts).select(inverse.to(device))
 
 
-def encode_features(
-    encoder: torch.nn.Module,
-    examples: Sequence[TokenizedExample],
-    pad_id: int,
-    device: str,
-) -> SpanFeatures:
-    """Encode one batch (already length-bucketed) and pool it; float32 on ``device``."""
+def batch_inputs(
+    examples: Sequence[TokenizedExample], pad_id: int, device: str
+) -> dict[str, torch.Tensor]:
+    """Padded ``input_ids``, ``token_type_ids`` and ``attention_mask`` for one batch."""
     width = max(example.length for example in examples)
     input_ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
     type_ids = torch.zeros((len(examples), width), dtype=torch.long)
@@ -98,95 +56,20 @@ def encode_features(
         input_ids[row, : example.length] = torch.tensor(example.input_ids)
         type_ids[row, : example.length] = torch.tensor(example.token_type_ids)
         attention[row, : example.length] = 1
-    output = encoder(
-        input_ids=input_ids.to(device),
-        attention_mask=attention.to(device),
-        token_type_ids=type_ids.to(device),
-    )
-    # Pooling and everything after it runs in float32: bf16 only speeds up the encoder's matmuls.
-    hidden = output.last_hidden_state.float()
-    reply_pool = _pooling_matrix(examples, width, MAX_REPLY_SENTENCES, _reply_groups).to(device)
-    customer_pool = _pooling_matrix(
-        examples, width, MAX_CUSTOMER_SENTENCES, _customer_groups
-    ).to(device)
-    side_pool = _pooling_matrix(examples, width, 2, _side_groups).to(device)
-    sides = torch.bmm(side_pool, hidden)
-    return SpanFeatures(
-        reply_sentences=torch.bmm(reply_pool, hidden),
-        reply_sentence_mask=(reply_pool.sum(-1) > 0),
-        reply_sentence_aux=_reply_aux(examples).to(device),
-        customer_sentences=torch.bmm(customer_pool, hidden),
-        customer_sentence_mask=(customer_pool.sum(-1) > 0),
-        customer_sentence_aux=_customer_aux(examples).to(device),
-        customer_vector=sides[:, 0],
-        reply_vector=sides[:, 1],
-        reply_log_tokens=torch.tensor(
-            [math.log1p(e.reply_token_count) for e in examples], device=device
-        ),
-        channel=torch.tensor([e.channel_index for e in examples], device=device),
-    )
+    return {
+        "input_ids": input_ids.to(device),
+        "token_type_ids": type_ids.to(device),
+        "attention_mask": attention.to(device),
+    }
 
 
-def _reply_groups(example: TokenizedExample) -> list[int]:
-    return example.reply_sentence_of_token
-
-
-def _customer_groups(example: TokenizedExample) -> list[int]:
-    return example.customer_sentence_of_token
-
-
-def _side_groups(example: TokenizedExample) -> list[int]:
-    """0 for customer-side tokens, 1 for reply tokens, -1 for [CLS]/[SEP]."""
-    separator = example.token_type_ids.index(1) - 1
-    groups = [0 if 0 < i < separator else -1 for i in range(example.length)]
-    for i in range(separator + 1, example.length - 1):
-        groups[i] = 1
-    return groups
-
-
-def _pooling_matrix(
+def encode_features(
+    encoder: torch.nn.Module,
     examples: Sequence[TokenizedExample],
-    width: int,
-    groups: int,
-    group_of: Callable[[TokenizedExample], list[int]],
-) -> torch.Tensor:
-    """[B, groups, width] row-normalised membership, so ``bmm`` with the states gives span means."""
-    matrix = torch.zeros((len(examples), groups, width))
-    for row, example in enumerate(examples):
-        assignment = torch.tensor(group_of(example))
-        positions = torch.nonzero(assignment >= 0).squeeze(-1)
-        matrix[row, assignment[positions], positions] = 1.0
-    counts = matrix.sum(-1, keepdim=True).clamp(min=1.0)
-    return matrix / counts
-
-
-def _reply_aux(examples: Sequence[TokenizedExample]) -> torch.Tensor:
-    aux = torch.zeros((len(examples), MAX_REPLY_SENTENCES, REPLY_AUX_FEATURES))
-    for row, example in enumerate(examples):
-        count = len(example.reply_spans)
-        tokens_per_sentence = [0] * count
-        for sentence in example.reply_sentence_of_token:
-            if sentence >= 0:
-                tokens_per_sentence[sentence] += 1
-        for i in range(count):
-            echo_share, echo_mass = example.reply_echo[i]
-            aux[row, i] = torch.tensor(
-                [
-                    echo_share,
-                    echo_mass / 4.0,
-                    i / max(count - 1, 1),
-                    float(i == 0),
-                    float(i == count - 1),
-                    math.log1p(tokens_per_sentence[i]) / 4.0,
-                ]
-            )
-    return aux
-
-
-def _customer_aux(examples: Sequence[TokenizedExample]) -> torch.Tensor:
-    aux = torch.zeros((len(examples), MAX_CUSTOMER_SENTENCES, CUSTOMER_AUX_FEATURES))
-    for row, example in enumerate(examples):
-        for new_index, old_index in enumerate(example.customer_sentence_kept):
-            aux[row, new_index, 0] = float(example.customer.is_latest[old_index])
-            aux[row, new_index, 1] = float(example.customer.is_agent[old_index])
-    return aux
+    pad_id: int,
+    device: str,
+) -> SpanFeatures:
+    """Encode one batch (already length-bucketed) and pool it; float32 on ``device``."""
+    output = encoder(**batch_inputs(examples, pad_id, device))
+    # Pooling and everything after it runs in float32: bf16 only speeds up the encoder's matmuls.
+    return pool_features(output.last_hidden_state.float(), examples, device)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from services.scorer.model.features import (
+from services.scorer.model.pooling import (
     CUSTOMER_AUX_FEATURES,
     REPLY_AUX_FEATURES,
     SpanFeatures,
@@ -37,6 +37,7 @@ class HeadConfig:
     channel_width: int = 16
     score_width: int = 64
     dropout: float = 0.2
+    situation_dropout: float = 0.5
 
     def as_dict(self) -> dict[str, float]:
         return {key: float(value) for key, value in self.__dict__.items()}
@@ -81,9 +82,12 @@ class EmpathyHeads(nn.Module):
         hidden, width, ctx = cfg.hidden_size, cfg.sentence_width, cfg.context_width
         dims = len(DIMENSIONS)
         self.dropout = nn.Dropout(cfg.dropout)
+        # Applicability is learnt from few distinct situations; heavier dropout keeps it from
+        # memorising them.
+        self.situation_dropout = nn.Dropout(cfg.situation_dropout)
         self.channel_embedding = nn.Embedding(len(CHANNELS), cfg.channel_width)
         self.context = _block(hidden + cfg.channel_width, ctx)
-        self.reply_sentence = _block(2 * hidden + REPLY_AUX_FEATURES, width)
+        self.reply_sentence = _block(3 * hidden + REPLY_AUX_FEATURES, width)
         self.reply_pool = AttentionPool(width, ctx, len(REPLY_TARGETS))
         self.score_hidden = _GroupedLinear(dims, width + ctx, cfg.score_width)
         self.score_out = _GroupedLinear(dims, cfg.score_width, 1)
@@ -97,7 +101,7 @@ class EmpathyHeads(nn.Module):
         )
         self.fit_length_slope = nn.Parameter(torch.full((len(CHANNELS),), -3.0))
         self.fit_length_start = nn.Parameter(torch.full((len(CHANNELS),), 4.0))
-        self.customer_sentence = _block(hidden + CUSTOMER_AUX_FEATURES, width)
+        self.customer_sentence = _block(2 * hidden + CUSTOMER_AUX_FEATURES, width)
         # One query per customer signal plus one per dimension: whether a dimension applies is a
         # property of the situation, read from the customer's side.
         self.customer_pool = AttentionPool(
@@ -112,7 +116,8 @@ class EmpathyHeads(nn.Module):
         customer_vector = self.dropout(features.customer_vector)
         context = self.context(torch.cat([customer_vector, channel], -1))
         sentences = self.dropout(features.reply_sentences)
-        products = sentences * customer_vector.unsqueeze(1)
+        # How each sentence relates to the customer's message, not only what it says.
+        products = sentences[..., : self.config.hidden_size] * customer_vector.unsqueeze(1)
         reply_items = self.reply_sentence(
             torch.cat([sentences, products, features.reply_sentence_aux], -1)
         )
@@ -124,8 +129,9 @@ class EmpathyHeads(nn.Module):
         score_logits = self.score_out(nn.functional.gelu(self.score_hidden(per_dim))).squeeze(-1)
         fit_logit = self._channel_fit(pooled[:, dims], channel, features)
 
+        customer_sentences = self.dropout(features.customer_sentences)
         customer_items = self.customer_sentence(
-            torch.cat([self.dropout(features.customer_sentences), features.customer_sentence_aux], -1)
+            torch.cat([customer_sentences, features.customer_sentence_aux], -1)
         )
         customer_pooled, customer_attention = self.customer_pool(
             customer_items, features.customer_sentence_mask, channel
@@ -133,8 +139,8 @@ class EmpathyHeads(nn.Module):
         signals_n = len(CUSTOMER_TARGETS)
         situation = torch.cat(
             [
-                self.dropout(customer_pooled[:, signals_n:]),
-                pooled[:, :dims],
+                self.situation_dropout(customer_pooled[:, signals_n:]),
+                self.situation_dropout(pooled[:, :dims]),
                 channel.unsqueeze(1).expand(-1, dims, -1),
             ],
             -1,
@@ -142,7 +148,9 @@ class EmpathyHeads(nn.Module):
         applicability_logits = self.applicability_out(
             nn.functional.gelu(self.applicability_hidden(situation))
         ).squeeze(-1)
-        signals = [torch.cat([customer_pooled[:, i], customer_vector], -1) for i in range(signals_n)]
+        signals = [
+            torch.cat([customer_pooled[:, i], customer_vector], -1) for i in range(signals_n)
+        ]
         return HeadOutputs(
             applicability_logits=applicability_logits,
             score_logits=score_logits,

@@ -12,7 +12,7 @@ import re
 # A sentence ends at ., ! or ? (plus closing quotes/brackets) followed by whitespace, or at a line
 # break. Common abbreviations would otherwise split "Mr. Patel" into two sentences.
 _BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*(?=\s)|\n+")
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "no", "approx"})
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "approx"})
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -21,7 +21,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if match.group().startswith((".",)) and _ends_with_abbreviation(text[start : match.start()]):
+        before = text[start : match.start()]
+        if match.group().startswith(".") and _ends_with_abbreviation(before):
             continue
         _append_trimmed(text, start, end, spans)
         start = end

@@ -78,7 +78,11 @@ class _Context:
 
     @property
     def about(self) -> str:
-        return f"about {self.reference}" if self.reference else "about what they described"
+        return f"about {self.what}"
+
+    @property
+    def what(self) -> str:
+        return self.reference or "what they described"
 
 
 def _acknowledgment(c: _Context) -> Suggestion:
@@ -146,9 +150,9 @@ def _tone(c: _Context) -> Suggestion:
     return Suggestion(
         "tone",
         "NVC (observation, feeling)",
-        f'Describe what happened without judging the customer — "I can see {c.about.removeprefix("about ")} '
-        f'went wrong" rather than "as I already explained" — and let your words show you '
-        f"would find it {c.feeling} too.",
+        f'Describe what happened without judging the customer — "I can see {c.what} went wrong" '
+        f'rather than "as I already explained" — and let your words show you would find it '
+        f"{c.feeling} too.",
     )
 
 

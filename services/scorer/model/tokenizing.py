@@ -162,7 +162,7 @@ class RequestTokenizer:
 def _sentence_of_tokens(
     offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]], limit: int | None
 ) -> list[int]:
-    """Index of the sentence span holding each token's first character, or -1 (outside/over limit)."""
+    """Index of the sentence span holding each token's first character; -1 outside or over limit."""
     starts = [start for start, _ in spans]
     result: list[int] = []
     for token_start, token_end in offsets:
@@ -181,7 +181,7 @@ def _punctuation_and_special_ids(tokenizer: Any) -> frozenset[int]:
     ids = {
         index
         for token, index in vocabulary.items()
-        if token.removeprefix("##") and all(char in punctuation for char in token.removeprefix("##"))
+        if (piece := token.removeprefix("##")) and all(char in punctuation for char in piece)
     }
     ids.update(int(i) for i in tokenizer.all_special_ids)
     return frozenset(ids)

@@ -1,9 +1,10 @@
-"""``python -m services.scorer train``: reproduce the committed heads from the repo's data.
+"""``python -m services.scorer train``: reproduce the committed model from the repo's data.
 
-The base encoder stays frozen, so its span features are computed once (bf16 where the CPU has
-AMX, the precision the service runs in) and the heads are fitted on them for a fixed number of
-epochs with a fixed seed. Small Gaussian noise on the encoder features during fitting keeps the
-heads smooth, so fp32 and bf16 encoders give the same scores within 0.02.
+Stage one runs the encoder once over the training set (bf16 where the CPU has AMX, the precision
+the service runs in), caches the input of its top layer, and fits the heads on the frozen
+features. Stage two fine-tunes the top layer together with the heads on that cache. Everything is
+seeded; small Gaussian noise on the features during stage one keeps the heads smooth, so fp32 and
+bf16 encoders give the same scores within 0.02.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from services.scorer.model.dataset import DATA_DIR, LabelledExample, data_hashes
 from services.scorer.model.device import select_device, select_dtype
 from services.scorer.model.echo import compute_idf
 from services.scorer.model.encoder import BASE_MODEL_NAME, load_encoder, load_tokenizer
-from services.scorer.model.features import SpanFeatures, encode_in_order
+from services.scorer.model.finetuning import FinetuneSettings, finetune_top_layer
 from services.scorer.model.heads import EmpathyHeads, HeadConfig
+from services.scorer.model.pooling import SpanFeatures
 from services.scorer.model.targets import Targets, build_targets, multitask_loss
-from services.scorer.model.tokenizing import RequestTokenizer, build_customer_side
+from services.scorer.model.tokenizing import RequestTokenizer, TokenizedExample, build_customer_side
+from services.scorer.model.top_layer import encode_with_cache, layer_delta, top_layer
 
 # Features the noise is added to: the encoder's outputs, not the hand-made side features.
 _NOISY_FEATURES = ("reply_sentences", "customer_sentences", "customer_vector", "reply_vector")
@@ -37,11 +40,15 @@ _NOISY_FEATURES = ("reply_sentences", "customer_sentences", "customer_vector", "
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 20251126
-    epochs: int = 40
-    batch_size: int = 64
+    epochs: int = 30  # stage one: heads on frozen features
+    batch_size: int = 128
     learning_rate: float = 2e-3
     weight_decay: float = 0.01
-    feature_noise: float = 0.02
+    feature_noise: float = 0.01
+    finetune_epochs: int = 4  # stage two: top layer + heads; 0 keeps the encoder as shipped
+    finetune_batch_size: int = 32
+    top_layer_lr: float = 5e-5
+    finetune_heads_lr: float = 3e-4
     encoder_dtype: str = "auto"
     encode_batch_size: int = 32
 
@@ -52,29 +59,15 @@ class TrainSummary:
     examples: int
     encode_s: float
     fit_s: float
+    finetune_s: float
     final_loss: dict[str, float]
 
 
-class FeatureExtractor:
-    """Tokeniser + frozen encoder, shared by training and evaluation of feature-level models."""
-
-    def __init__(self, idf: torch.Tensor, device: str | None, dtype: str) -> None:
-        self.device = select_device(device)
-        self.dtype = select_dtype(dtype, self.device)
-        self.tokenizer = RequestTokenizer(load_tokenizer(), idf)
-        self.encoder = load_encoder(self.device, self.dtype)
-
-    def __call__(
-        self, examples: Sequence[LabelledExample], batch_size: int, progress: bool
-    ) -> SpanFeatures:
-        tokenized = self.tokenizer.tokenize([e.request for e in examples])
-        with tqdm(total=len(tokenized), desc="encoding", unit="msg", file=sys.stderr,
-                  disable=not progress) as bar:
-            features = encode_in_order(
-                self.encoder, tokenized, self.tokenizer.pad_id, self.device, batch_size, bar.update
-            )
-        # Inference-mode tensors cannot take part in autograd; training needs ordinary copies.
-        return SpanFeatures(**{k: v.clone() for k, v in features.as_dict().items()})
+@dataclass(frozen=True)
+class EncodedCorpus:
+    tokenized: list[TokenizedExample]
+    features: SpanFeatures
+    below_top: list[torch.Tensor]
 
 
 def corpus_idf(examples: Sequence[LabelledExample]) -> torch.Tensor:
@@ -82,6 +75,25 @@ def corpus_idf(examples: Sequence[LabelledExample]) -> torch.Tensor:
     texts = [build_customer_side(e.request).text for e in examples]
     texts += [e.request.reply for e in examples]
     return compute_idf(tokenizer.token_ids(texts), tokenizer.vocab_size)
+
+
+def encode_corpus(
+    examples: Sequence[LabelledExample],
+    tokenizer: RequestTokenizer,
+    encoder: torch.nn.Module,
+    device: str,
+    batch_size: int,
+    progress: bool,
+) -> EncodedCorpus:
+    tokenized = tokenizer.tokenize([e.request for e in examples])
+    with tqdm(total=len(tokenized), desc="encoding", unit="msg", file=sys.stderr,
+              disable=not progress) as bar:
+        features, below_top = encode_with_cache(
+            encoder, tokenized, tokenizer.pad_id, device, batch_size, bar.update
+        )
+    # Inference-mode tensors cannot take part in autograd; training needs ordinary copies.
+    trainable = SpanFeatures(**{k: v.clone() for k, v in features.as_dict().items()})
+    return EncodedCorpus(tokenized, trainable, below_top)
 
 
 def fit_heads(
@@ -129,24 +141,58 @@ def train(
     config = config or TrainConfig()
     random.seed(config.seed)
     torch.manual_seed(config.seed)
+    device = select_device(device)
+    dtype = select_dtype(config.encoder_dtype, device)
     examples = load_examples(data_dir / "train.jsonl")
+    targets = build_targets(examples)
     started = time.perf_counter()
     idf = corpus_idf(examples)
-    extractor = FeatureExtractor(idf, device, config.encoder_dtype)
-    features = extractor(examples, config.encode_batch_size, progress)
+    tokenizer = RequestTokenizer(load_tokenizer(), idf)
+    corpus = encode_corpus(
+        examples, tokenizer, load_encoder(device, dtype), device, config.encode_batch_size, progress
+    )
     encoded = time.perf_counter()
-    heads, final_loss = fit_heads(features, build_targets(examples), config, progress)
+    heads, final_loss = fit_heads(corpus.features, targets, config, progress)
     fitted = time.perf_counter()
+    delta = None
+    if config.finetune_epochs > 0:
+        tuned = load_encoder(device, "fp32")
+        base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
+        final_loss = finetune_top_layer(
+            tuned, heads, corpus.below_top, corpus.tokenized, targets,
+            _finetune_settings(config, device, dtype), progress,
+        )
+        delta = layer_delta(top_layer(tuned), base_state)
+    finished = time.perf_counter()
     manifest: dict[str, Any] = {
         "base_model": BASE_MODEL_NAME,
         "seed": config.seed,
-        "train_config": {**asdict(config), "encoder_dtype": extractor.dtype},
+        "train_config": {**asdict(config), "encoder_dtype": dtype},
         "data_sha256": data_hashes(data_dir),
         "train_examples": len(examples),
-        "train_seconds": {"encode": round(encoded - started, 1), "fit": round(fitted - encoded, 1)},
+        "train_seconds": {
+            "encode": round(encoded - started, 1),
+            "fit_heads": round(fitted - encoded, 1),
+            "finetune_top_layer": round(finished - fitted, 1),
+        },
     }
-    version = save_artifact(artifact_dir, heads, idf, manifest)
-    return TrainSummary(version, len(examples), encoded - started, fitted - encoded, final_loss)
+    version = save_artifact(artifact_dir, heads, idf, manifest, delta)
+    return TrainSummary(
+        version, len(examples), encoded - started, fitted - encoded, finished - fitted, final_loss
+    )
+
+
+def _finetune_settings(config: TrainConfig, device: str, dtype: str) -> FinetuneSettings:
+    return FinetuneSettings(
+        epochs=config.finetune_epochs,
+        batch_size=config.finetune_batch_size,
+        layer_lr=config.top_layer_lr,
+        heads_lr=config.finetune_heads_lr,
+        weight_decay=config.weight_decay,
+        seed=config.seed,
+        bf16=dtype == "bf16",
+        device=device,
+    )
 
 
 def _with_noise(features: SpanFeatures, std: float, generator: torch.Generator) -> SpanFeatures:
@@ -157,4 +203,3 @@ def _with_noise(features: SpanFeatures, std: float, generator: torch.Generator) 
         tensor = values[name]
         values[name] = tensor + std * torch.randn(tensor.shape, generator=generator)
     return SpanFeatures(**values)
-

@@ -39,13 +39,15 @@ EMOTION_FRAMES: dict[str, dict[str, tuple[Frame, ...]]] = {
         ),
         "mid": (
             ("I'm really worried.", "Please tell me this can be sorted."),
-            ("I'm quite anxious about this, to be honest.", "What happens if it isn't fixed in time?"),
+            ("I'm quite anxious about this, to be honest.",
+             "What happens if it isn't fixed in time?"),
             ("I am very much worried about this situation.", "Please help me fast."),
             ("kind of panicking a bit", "what do i do??"),
         ),
         "high": (
             ("I'm honestly panicking.", "Please, I need help as soon as possible."),
-            ("I'm scared this is going to go really wrong.", "Please call me back, I can't sleep over this."),
+            ("I'm scared this is going to go really wrong.",
+             "Please call me back, I can't sleep over this."),
             ("I am so scared, I don't know what to do.", "Please somebody help me today."),
         ),
     },
@@ -56,7 +58,8 @@ EMOTION_FRAMES: dict[str, dict[str, tuple[Frame, ...]]] = {
         ),
         "mid": (
             ("I'm honestly really disappointed.", "I expected better from you."),
-            ("I've been a loyal customer for years and this is a real letdown.", "Not what I expected."),
+            ("I've been a loyal customer for years and this is a real letdown.",
+             "Not what I expected."),
             ("I am very disappointed with this experience.", "I was expecting more."),
         ),
         "high": (
@@ -76,8 +79,10 @@ EMOTION_FRAMES: dict[str, dict[str, tuple[Frame, ...]]] = {
             ("I am not understanding why this happened.", "Kindly explain me."),
         ),
         "high": (
-            ("I'm completely lost and nobody is giving me a straight answer.", "What is actually going on??"),
-            ("I've been told three different things by three different people.", "I just want one clear answer."),
+            ("I'm completely lost and nobody is giving me a straight answer.",
+             "What is actually going on??"),
+            ("I've been told three different things by three different people.",
+             "I just want one clear answer."),
         ),
     },
     "neutral": {
@@ -170,4 +175,6 @@ EARLIER_AGENT_REPLIES: tuple[str, ...] = (
     "Sorry for any inconvenience. Someone will be in touch.",
 )
 
-VOICE_OPENERS: tuple[str, ...] = ("yeah hi, um,", "hi, so, um,", "hello, yeah,", "right, so", "um, hi,")
+VOICE_OPENERS: tuple[str, ...] = (
+    "yeah hi, um,", "hi, so, um,", "hello, yeah,", "right, so", "um, hi,",
+)

@@ -1,9 +1,9 @@
 """Reply moves per dimension and quality level, with the label each level earns.
 
-``MOVES[dimension][level]`` is ``(label, templates)``. Templates may use the situation's clauses
-(``{issue}``, ``{impact}``, ``{action}``, ``{step}``, ``{question}``, ``{refusal}``...), which is what
-makes a move specific. Stock phrases ("I understand your frustration") appear inside strong moves
-too, so no keyword alone predicts a level: the specifics around it do.
+Each table maps a level to ``(label, templates)``. Templates may use the situation's clauses
+(``{issue}``, ``{impact}``, ``{action}``, ``{step}``, ``{question}``, ``{refusal}``...), which is
+what makes a move specific. Stock phrases ("I understand your frustration") appear inside strong
+moves too, so no keyword alone predicts a level: the specifics around it do.
 """
 
 from __future__ import annotations
@@ -54,7 +54,10 @@ MISNAMED_LEADS: dict[str, tuple[str, ...]] = {
 }
 
 ACKNOWLEDGMENT: dict[str, Move] = {
-    "specific": (1.0, ("{lead} {issue}, especially when {impact}.", "{lead} {issue} — and {impact}.")),
+    "specific": (1.0, (
+        "{lead} {issue}, especially when {impact}.",
+        "{lead} {issue} — and {impact}.",
+    )),
     "factual": (0.65, (
         "I can see that {issue}.",
         "So {issue}.",
@@ -157,7 +160,11 @@ OWNERSHIP: dict[str, Move] = {
 
 NEXT_STEPS: dict[str, Move] = {
     "concrete": (1.0, ("{step}",)),
-    "partial": (0.5, ("The next step is to {action}.", "We'll {action}.", "The plan is to {action}.")),
+    "partial": (0.5, (
+        "The next step is to {action}.",
+        "We'll {action}.",
+        "The plan is to {action}.",
+    )),
     "vague": (0.15, (
         "We'll look into it and get back to you.",
         "Someone will be in touch.",
@@ -204,11 +211,16 @@ BOUNDARIES: dict[str, Move] = {
         "I can't {refusal} — {reason} — but I'm happy to {alternative}.",
         "I wish I could {refusal}, but {reason}; I can {alternative}, though.",
         "Because {reason}, I can't {refusal}. Here's what I can do: {alternative}.",
+        "The answer on that one has to be no, since {reason}; the good news is I can "
+        "{alternative}.",
+        "I'll be straight with you: {reason}, so that's a no — but let me {alternative}.",
     )),
     "kind_no_alternative": (0.6, (
         "I'm sorry, but I'm not able to {refusal}, because {reason}.",
         "I can't {refusal}, I'm afraid, as {reason}.",
         "I can't {refusal}, I'm afraid, as {reason}. I know that isn't what you hoped to hear.",
+        "I have to be straight with you: the answer is no, because {reason}.",
+        "I'm sorry to say no here — {reason}, and that applies to everyone.",
     )),
     "bare": (0.2, (
         "We can't do that.",
@@ -217,6 +229,8 @@ BOUNDARIES: dict[str, Move] = {
         "Request denied.",
         "Unfortunately that is not something we can do under our policy, and there are no other "
         "options or alternatives available in this case.",
+        "The answer is no.",
+        "No. That's final.",
     )),
     "waffle": (0.25, (
         "I'm not sure whether we can {refusal} — maybe, possibly, I'd have to check, I can't "
@@ -224,11 +238,14 @@ BOUNDARIES: dict[str, Move] = {
         "It might be possible to {refusal}, or it might not, it's hard to say really.",
         "I'll see what I can do — maybe, but it might not be possible, we'll have to wait and see "
         "I suppose.",
+        "Normally the answer would be no because {reason}, but then again maybe not, I'd have to "
+        "ask around and I can't really say.",
     )),
     "cave": (0.1, (
         "I'll make an exception this time and {cave}.",
         "Fine, I'll {cave}.",
         "Okay, just this once I'll {cave} instead of following the usual policy.",
+        "Even though {reason}, I don't want you upset, so I'll {cave}.",
     )),
     "ignore": (0.05, ()),
 }

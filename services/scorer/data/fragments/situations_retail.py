@@ -159,7 +159,8 @@ SITUATIONS: tuple[Situation, ...] = (
         customer=(
             "I used the code {code} on order {order} but I was charged the full {amount}. The "
             "code said {percent} off.",
-            "Why wasn't my {percent} discount applied? Code {code}, order {order}, I paid {amount}.",
+            "Why wasn't my {percent} discount applied? Code {code}, order {order}, I paid "
+            "{amount}.",
         ),
         short="code {code} didn't apply on order {order}, charged {amount}",
         issue="the {code} code didn't take the {percent} off order {order}",

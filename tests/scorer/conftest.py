@@ -1,0 +1,35 @@
+"""Shared fixtures: one scorer per precision for the whole session (loading takes seconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
+from services.scorer.model.dataset import DATA_DIR, LabelledExample, load_examples
+
+
+@pytest.fixture(scope="session")
+def scorer() -> EmpathyScorer:
+    """The committed artifact in the precision the service would pick on this machine."""
+    return EmpathyScorer.load()
+
+
+@pytest.fixture(scope="session")
+def fp32_scorer() -> EmpathyScorer:
+    return EmpathyScorer.load(dtype="fp32")
+
+
+@pytest.fixture(scope="session")
+def test_split() -> list[LabelledExample]:
+    return load_examples(DATA_DIR / "test.jsonl")
+
+
+@pytest.fixture(scope="session")
+def score_one(scorer: EmpathyScorer) -> Callable[..., ScoreResult]:
+    def score(channel: str, customer: str, reply: str) -> ScoreResult:
+        request = ScoreRequest(channel=channel, customer=customer, reply=reply)
+        return scorer.score_batch([request])[0]
+
+    return score
