@@ -6,8 +6,11 @@ Nothing connects at import time; the app factory's lifespan calls ``open_clients
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 from pathlib import Path
 
 import uvicorn
@@ -65,7 +68,10 @@ def standard_checks(
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    # uvicorn turns SIGTERM into a graceful shutdown, which runs the lifespan's exit.
+    # uvicorn turns SIGTERM into a graceful shutdown (the lifespan's exit closes consumers and
+    # producers), then re-raises the signal at the handler it found. Finding this one, the
+    # process reports the clean stop as exit code 0 rather than death by signal.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         app,
         host=settings.host,
@@ -74,3 +80,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         access_log=False,
         timeout_graceful_shutdown=20,
     )
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    sys.exit(0)

@@ -62,7 +62,7 @@ def _summary(coach: ServiceProcess) -> dict[str, object]:
 
 
 def _scorer_count(scorer: ServiceProcess, outcome: str) -> float:
-    metrics = httpx.get(f"{scorer.url}/metrics", timeout=5).text
+    metrics = httpx.get(f"{scorer.url}/metrics", timeout=5, follow_redirects=True).text
     return sum(
         float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
         if line.startswith("rapport_scorer_messages_total{") and f'outcome="{outcome}"' in line
