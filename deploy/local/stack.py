@@ -59,11 +59,19 @@ def say(message: str) -> None:
     print(f"==> {message}", file=sys.stderr, flush=True)
 
 
-def load_dev_env() -> None:
+def dev_env() -> dict[str, str]:
+    """The development-only settings in ``dev.env``."""
+    values = {}
     for line in (Path(__file__).parent / "dev.env").read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             key, _, value = line.partition("=")
-            os.environ.setdefault(key.strip(), value.strip())
+            values[key.strip()] = value.strip()
+    return values
+
+
+def load_dev_env() -> None:
+    for key, value in dev_env().items():
+        os.environ.setdefault(key, value)
 
 
 def running_pid(pid_file: Path) -> int | None:

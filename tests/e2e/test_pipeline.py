@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from deploy.kafka.launcher import free_port
-from deploy.local.stack import load_dev_env
+from deploy.local.stack import dev_env
 from deploy.sample.replay import replay
 from services.ingest.delivery_files import load_deliveries
 from tests.support.processes import ServiceProcess, wait_until
@@ -26,9 +26,10 @@ ADMIN = {"Authorization": "Bearer e2e-admin-token"}
 
 @pytest.fixture
 def stack(
-    kafka_bootstrap: str, unique_name: str, tmp_path: Path
+    kafka_bootstrap: str, unique_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, ServiceProcess]]:
-    load_dev_env()  # the development webhook secrets, shared by the services and the replay
+    for key, value in dev_env().items():  # webhook secrets shared by the services and the replay
+        monkeypatch.setenv(key, value)
     ports = {name: free_port() for name in ("ingest", "scorer", "coach")}
     common = {
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
