@@ -10,8 +10,8 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import FrameType
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI

@@ -121,7 +121,7 @@ def _join(*parts: str) -> str:
 
 def _as_speech(text: str, rng: random.Random) -> str:
     """A call transcript: spoken openers, pauses, no capital letters at the start."""
-    spoken = []
+    spoken: list[str] = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if not sentence.startswith(("I ", "I'")):

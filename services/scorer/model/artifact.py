@@ -80,12 +80,12 @@ def load_artifact(directory: Path | None = None) -> LoadedArtifact:
             f"no trained scorer at {weights_path}; run `python -m services.scorer train`"
         )
     manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
-    config = HeadConfig(
-        **{
-            key: (float(value) if key.endswith("dropout") else int(value))
-            for key, value in manifest["head_config"].items()
-        }
-    )
+    # JSON stores every width as a float; dropouts stay floats, the rest become ints.
+    head_kwargs: dict[str, Any] = {
+        key: (float(value) if key.endswith("dropout") else int(value))
+        for key, value in manifest["head_config"].items()
+    }
+    config = HeadConfig(**head_kwargs)
     tensors = load_file(str(weights_path))
     idf = tensors.pop(_IDF_KEY)
     delta = {name: tensors.pop(name) for name in list(tensors) if name.startswith(DELTA_PREFIX)}

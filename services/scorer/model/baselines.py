@@ -144,7 +144,8 @@ def _score(example: LabelledExample, dim: str) -> float | None:
 
 def _ridge(features: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     gram = features.T @ features + _RIDGE * torch.eye(features.shape[1], dtype=torch.float64)
-    return torch.linalg.solve(gram, features.T @ targets)
+    weights: torch.Tensor = torch.linalg.solve(gram, features.T @ targets)
+    return weights
 
 
 def _line(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:

@@ -19,7 +19,7 @@ BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 HIDDEN_SIZE = 384
 
 # The per-weight loading progress bar is noise on the CLI's stderr.
-transformers_logging.disable_progress_bar()
+transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped upstream
 
 
 def base_model_path() -> Path:

@@ -73,7 +73,7 @@ def finetune_top_layer(
             features = _forward(encoder, below_top, examples, index, settings)
             loss, parts = multitask_loss(heads(features), targets.select(torch.tensor(index)))
             optimizer.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]  # untyped in torch's stubs
             optimizer.step()
             schedule.step()
             for name, value in parts.items():

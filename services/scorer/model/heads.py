@@ -169,7 +169,8 @@ class EmpathyHeads(nn.Module):
         slope = nn.functional.softplus(self.fit_length_slope[features.channel])
         start = self.fit_length_start[features.channel]
         overflow = nn.functional.relu(features.reply_log_tokens - start)
-        return content - slope * overflow
+        adjusted: torch.Tensor = content - slope * overflow
+        return adjusted
 
 
 class _GroupedLinear(nn.Module):

@@ -11,6 +11,7 @@ precision in 16 bits, and the weights file stays a few megabytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import torch
 from transformers.masking_utils import create_bidirectional_mask
@@ -23,7 +24,8 @@ DELTA_PREFIX = "top_layer_delta."
 
 
 def top_layer(encoder: torch.nn.Module) -> torch.nn.Module:
-    layer: torch.nn.Module = encoder.encoder.layer[-1]  # type: ignore[union-attr,index]
+    # BertModel.encoder.layer is a ModuleList; nn.Module attributes are typed loosely.
+    layer: torch.nn.Module = cast(Any, encoder).encoder.layer[-1]
     return layer
 
 
@@ -35,7 +37,8 @@ def run_top_layer(
         config=encoder.config, inputs_embeds=hidden, attention_mask=attention_mask
     )
     output = top_layer(encoder)(hidden, attention_mask=mask)
-    return output[0] if isinstance(output, tuple) else output
+    hidden_out: torch.Tensor = output[0] if isinstance(output, tuple) else output
+    return hidden_out
 
 
 def encode_with_cache(

@@ -121,7 +121,7 @@ def fit_heads(
             batch = _with_noise(features.select(index), config.feature_noise, generator)
             loss, parts = multitask_loss(heads(batch), targets.select(index))
             optimizer.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]  # untyped in torch's stubs
             optimizer.step()
             schedule.step()
             for name, value in parts.items():
