@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
 from shared.events.base import Event, EventModel
 from shared.events.interactions import Channel
 
-DIMENSIONS: tuple[str, ...] = (
-    "acknowledgment",
-    "apology",
-    "ownership",
-    "next_steps",
-    "exploration",
-    "tone",
-    "boundaries",
-    "personalization",
-)
 Dimension = Literal[
     "acknowledgment",
     "apology",
@@ -30,6 +20,8 @@ Dimension = Literal[
     "boundaries",
     "personalization",
 ]
+# The rubric's order, derived from the type so the two can never disagree.
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 Emotion = Literal["anger", "fear", "disappointment", "confusion", "neutral", "positive"]
 Vulnerability = Literal["health", "financial_strain", "safety", "bereavement"]
 
