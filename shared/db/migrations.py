@@ -7,6 +7,7 @@ own version table, so three services starting at once never race on one history.
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
+
+# Alembic keeps its running context in module globals: two apps starting in one process (tests
+# run several in threads) must not migrate at the same time.
+_IN_PROCESS = threading.Lock()
 
 # Any fixed number: replicas of one service starting together take turns migrating.
 _MIGRATION_LOCK_ID = 0x52415050  # "RAPP"
@@ -28,7 +33,7 @@ def alembic_config(script_location: Path, *, version_table: str) -> Config:
 
 def apply_migrations(engine: Engine, script_location: Path, *, version_table: str) -> None:
     config = alembic_config(script_location, version_table=version_table)
-    with _sqlite_file_lock(engine), engine.begin() as connection:
+    with _IN_PROCESS, _sqlite_file_lock(engine), engine.begin() as connection:
         _serialise_migrations(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
