@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from kafka import KafkaConsumer, KafkaProducer
 
 from services.scorer import metrics
 from services.scorer.settings import ScorerSettings
 from shared.events import INTERACTIONS, InteractionEvent
-from shared.kafka.consumer import BatchHandler, ConsumerLoop, Decoded
+from shared.kafka.consumer import BatchHandler, ConsumerLoop
 
 
 class ScorerConsumerLoop(ConsumerLoop):
@@ -21,12 +18,10 @@ class ScorerConsumerLoop(ConsumerLoop):
         metrics.CONSUMER_LAG.set(self.stats.lag)
         return count
 
-    def _decode_all(self, records: list[Any]) -> tuple[list[Decoded], list[tuple[Any, str]]]:
-        started = time.perf_counter()
-        decoded, invalid = super()._decode_all(records)
-        metrics.observe_stage("decode", time.perf_counter() - started)
-        metrics.count_messages("invalid", len(invalid))
-        return decoded, invalid
+
+def _observe_decode(valid: int, invalid: int, seconds: float) -> None:
+    metrics.observe_stage("decode", seconds)
+    metrics.count_messages("invalid", invalid)
 
 
 def build_consumer_loop(
@@ -40,4 +35,5 @@ def build_consumer_loop(
         producer=producer,
         event_type=InteractionEvent,
         max_poll_records=settings.max_poll_records,
+        on_decoded=_observe_decode,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,10 @@ BatchHandler = Callable[[Sequence[Decoded]], Sequence[tuple[Decoded, str]]]
 """Processes a batch durably; returns the records it rejected with a reason (for the DLQ)."""
 
 
+# Called after each poll's records are decoded: (valid, invalid, seconds spent decoding).
+DecodeObserver = Callable[[int, int, float], None]
+
+
 @dataclass
 class LoopStats:
     batches: int = 0
@@ -59,6 +64,7 @@ class ConsumerLoop:
         event_type: type[Event],
         max_poll_records: int = 500,
         poll_timeout_ms: int = 200,
+        on_decoded: DecodeObserver | None = None,
     ) -> None:
         self._settings = settings
         self._topic = topic
@@ -68,6 +74,7 @@ class ConsumerLoop:
         self._max_poll_records = max_poll_records
         self._poll_timeout_ms = poll_timeout_ms
         self._event_type = event_type
+        self._on_decoded = on_decoded
         self._stopping = threading.Event()
         self._dlq = DlqPolicy(max_consecutive_invalid=settings.dlq_max_consecutive_invalid)
         self.stats = LoopStats()
@@ -106,7 +113,10 @@ class ConsumerLoop:
         return len(records)
 
     def _process(self, records: list[Any]) -> None:
+        started = time.perf_counter()
         decoded, invalid = self._decode_all(records)
+        if self._on_decoded is not None:
+            self._on_decoded(len(decoded), len(invalid), time.perf_counter() - started)
         rejected = list(self._handle_batch(decoded)) if decoded else []
         invalid.extend((item.record, reason) for item, reason in rejected)
         futures = [
