@@ -8,6 +8,7 @@ would sustain.
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -44,3 +45,9 @@ def tree_pids(root: int) -> list[int]:
 
 def tree_cpu_seconds(root: int) -> float:
     return sum(cpu_seconds(pid) for pid in tree_pids(root))
+
+
+def children_cpu_seconds() -> float:
+    """User + system time of this process's waited-for children (``wrk``)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

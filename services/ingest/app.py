@@ -84,10 +84,11 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         return runtime["main"][1].pipeline
 
     app = FastAPI(title="Rapport ingest", version="0.1.0", lifespan=lifespan)
-    app.add_middleware(HttpMetricsMiddleware, prefix="rapport_ingest")
     install_problem_handlers(app)
     install_health_routes(app, lambda: standard_checks(
         settings, runtime["main"][0] if "main" in runtime else None))
     providers = build_providers(salesforce_org_ids=settings.salesforce_org_ids)
     install_webhook_routes(app, settings=settings, providers=providers, pipeline=pipeline)
+    # Added last, so outermost of the user middleware: it also times the webhook fast path.
+    app.add_middleware(HttpMetricsMiddleware, prefix="rapport_ingest")
     return app

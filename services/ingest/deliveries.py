@@ -50,7 +50,14 @@ class DeliveryLedger:
     def __init__(self, engine: Engine, *, claim_ttl_s: float) -> None:
         self.engine = engine
         self.claim_ttl = timedelta(seconds=claim_ttl_s)
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # One statement, built once and executed with a list of rows: SQLAlchemy compiles it
+        # once (cached) and sends the rows as multi-row VALUES pages ("insertmanyvalues"). A
+        # ``.values(rows)`` statement instead is compiled anew for every batch, which cost more
+        # CPU than the database work itself.
+        self._claim = (insert(deliveries)
+                       .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                       .returning(deliveries.c.dedupe_key))
 
     def claim(self, keys: Sequence[DeliveryKey], *, now: datetime) -> list[ClaimStatus]:
         """Claim each key, in one transaction."""
@@ -81,11 +88,7 @@ class DeliveryLedger:
                  "event_id": key.dedupe_key, "state": PENDING, "received_at": now,
                  "claimed_at": now} for key in keys]
         # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
-        inserted = set(connection.execute(
-            self._insert(deliveries).values(rows)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(deliveries.c.dedupe_key)
-        ).scalars())
+        inserted = set(connection.execute(self._claim, rows).scalars())
         statuses = []
         for key in keys:
             if key.dedupe_key in inserted:

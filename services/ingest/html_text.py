@@ -84,6 +84,8 @@ def html_to_text(html: str) -> str:
 
 def tidy_text(text: str) -> str:
     """Normalise line endings, trim each line, keep at most one blank line between paragraphs."""
+    if "\n" not in text:  # one line (most chat messages): the same result, for less work
+        return _SPACES.sub(" ", text).strip()
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     return _BLANK_LINES.sub(_PARAGRAPH, "\n".join(lines)).strip()
 

@@ -2,9 +2,15 @@
 
 Concurrent webhooks each need a claim (and later a "done" mark). Committed one by one they cost
 a transaction and a thread hop each, and on SQLite the writers queue on one lock anyway. The
-writer thread takes whatever is queued, runs it in arrival order in one transaction - with
-consecutive claims merged into one multi-row insert and consecutive marks into one update - and
-hands each caller its result on its event loop.
+writer thread takes whatever is queued and runs it in one transaction, on a connection it keeps
+open: first every "done" mark (one update), then every release (one delete), then every claim
+(one multi-row insert), and hands each caller its result on its event loop, one wake-up per loop.
+
+Marks and releases go first, whatever the arrival order, so that a batch costs three statements
+and not one per alternation of kinds. That is safe because a mark or a release always concerns a
+claim committed in an *earlier* batch (its sender awaited the claim before publishing): applying
+it before this batch's claims can only turn a claim of the same key from "in flight, retry" into
+what the arrival order would give a moment later ("duplicate", or claimed after a release).
 
 Marks are not awaited: a webhook is answered once the broker acknowledged, and a mark lost to a
 crash leaves a pending claim that a retry takes over after ``claim_ttl_s`` (a duplicate event
@@ -18,7 +24,7 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -26,12 +32,13 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from services.ingest.deliveries import ClaimStatus, DeliveryKey, DeliveryLedger
-from services.ingest.loop_bridge import settle_threadsafe
+from services.ingest.loop_bridge import Settlement, settle_all_threadsafe
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 512
 
 Kind = Literal["claim", "done", "release", "flush"]
+_ORDER: dict[Kind, int] = {"done": 0, "release": 1, "claim": 2, "flush": 3}
 
 
 @dataclass
@@ -47,6 +54,7 @@ class LedgerWriter:
     def __init__(self, ledger: DeliveryLedger) -> None:
         self.ledger = ledger
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._connection: sa.Connection | None = None  # the writer thread's own
         self._thread = threading.Thread(target=self._write_forever, name="ledger-writer",
                                         daemon=True)
         self._thread.start()
@@ -78,32 +86,62 @@ class LedgerWriter:
         return await future
 
     def _write_forever(self) -> None:
-        while (first := self._jobs.get()) is not None:
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._commit(batch)
-                    return
-                batch.append(job)
-            self._commit(batch)
+        try:
+            while (first := self._jobs.get()) is not None:
+                batch = [first]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        job = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:
+                        self._commit(batch)
+                        return
+                    batch.append(job)
+                self._commit(batch)
+        finally:
+            self._disconnect()
 
     def _commit(self, batch: list[_Job]) -> None:
-        results: dict[int, Any] = {}
+        ordered = sorted(batch, key=lambda job: _ORDER[job.kind])  # stable: arrival order kept
         try:
-            with self.ledger.engine.begin() as connection:
-                for kind, run in itertools.groupby(batch, key=lambda job: job.kind):
-                    results.update(self._run(connection, kind, list(run)))
+            try:
+                results = self._apply(ordered)
+            except sa.exc.DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # The kept connection went stale (the database restarted): what the pool's
+                # pre-ping does for a checkout, done here - once more on a fresh connection.
+                # The failed transaction was rolled back, so running the batch again is safe;
+                # had a COMMIT gone through just before the connection dropped, the claims run
+                # again find their own pending rows and answer "in flight": the senders retry.
+                self._disconnect()
+                results = self._apply(ordered)
         except Exception as exc:  # the database failed: every caller in the batch hears of it
             log.warning("ledger batch of %d failed: %s", len(batch), type(exc).__name__)
-            for job in batch:
-                _resolve(job, error=exc)
+            self._disconnect()  # the next batch starts on a fresh connection from the pool
+            failure: BaseException = exc
+            _resolve(batch, lambda _job: (None, failure))
             return
-        for job in batch:
-            _resolve(job, result=results.get(id(job)))
+        _resolve(batch, lambda job: (results.get(id(job)), None))
+
+    def _apply(self, ordered: list[_Job]) -> dict[int, Any]:
+        """Run the batch in one transaction on the writer's connection; results by job id."""
+        if self._connection is None:
+            self._connection = self.ledger.engine.connect()
+        results: dict[int, Any] = {}
+        with self._connection.begin():
+            for kind, run in itertools.groupby(ordered, key=lambda job: job.kind):
+                results.update(self._run(self._connection, kind, list(run)))
+        return results
+
+    def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception as exc:  # already broken: nothing more to release
+                log.debug("closing the ledger connection failed: %s", type(exc).__name__)
 
     def _run(self, connection: sa.Connection, kind: Kind, jobs: list[_Job]) -> dict[int, Any]:
         """One statement for a run of same-kind jobs; returns each job's result by its id."""
@@ -119,6 +157,12 @@ class LedgerWriter:
         return {}
 
 
-def _resolve(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:
-    if job.loop is not None and job.future is not None:
-        settle_threadsafe(job.loop, job.future, result, error)
+def _resolve(batch: list[_Job],
+             outcome: Callable[[_Job], tuple[Any, BaseException | None]]) -> None:
+    """Hand every waiting caller its outcome: one wake-up per event loop, not one per job."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Settlement]] = {}
+    for job in batch:
+        if job.loop is not None and job.future is not None:
+            by_loop.setdefault(job.loop, []).append((job.future, *outcome(job)))
+    for loop, settlements in by_loop.items():
+        settle_all_threadsafe(loop, settlements)

@@ -16,6 +16,8 @@ Labels are bounded: provider names come from the fixed list, never from ids or p
 
 from __future__ import annotations
 
+from functools import cache
+
 from prometheus_client import Counter, Histogram
 
 from services.ingest.providers import PROVIDER_NAMES
@@ -58,3 +60,22 @@ for _result in ("ok", "retried", "gave_up"):
     API_FETCHES.labels("hubspot", _result)
 for _provider in ("zendesk", "intercom"):
     BACKFILL_RECORDS.labels(_provider)
+
+
+# ``labels()`` takes a lock and builds a key on every call; the hot path keeps the children.
+# The label values are bounded (see above), so are these caches.
+
+
+@cache
+def deliveries(provider: str, outcome: str) -> Counter:
+    return DELIVERIES.labels(provider, outcome)
+
+
+@cache
+def events_published(provider: str) -> Counter:
+    return EVENTS_PUBLISHED.labels(provider)
+
+
+@cache
+def redactions(kind: str) -> Counter:
+    return REDACTIONS.labels(kind)

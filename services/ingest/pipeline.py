@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.ingest.deliveries import ClaimStatus, DeliveryKey
-from services.ingest.metrics import DUPLICATES, EVENTS_PUBLISHED, REDACTIONS
+from services.ingest.metrics import DUPLICATES, events_published, redactions
 from services.ingest.providers.base import Deferred, Ignored, Normalised, Outcome
 from services.ingest.redaction import RedactionPolicy, redact_event
 from shared.events import InteractionEvent
@@ -141,8 +141,8 @@ def _distinct(items: Sequence[Normalised | Deferred],
 
 def _count_published(provider: str, events: Sequence[InteractionEvent]) -> None:
     if events:
-        EVENTS_PUBLISHED.labels(provider).inc(len(events))
+        events_published(provider).inc(len(events))
     for event in events:
         for kind, count in event.redactions.items():
-            REDACTIONS.labels(kind).inc(count)
+            redactions(kind).inc(count)
 

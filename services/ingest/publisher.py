@@ -1,13 +1,24 @@
-"""Publishing without blocking the event loop: kafka-python's future bridged to asyncio.
+"""Publishing without blocking the event loop: kafka-python's futures bridged to asyncio.
 
 ``producer.send`` only appends to the producer's buffer (topic metadata is fetched at start-up,
-so it does not block); the producer's own I/O thread completes the future on ``acks=all``, and
-the callback hands the result to the event loop. The caller waits at most ``timeout_s``.
+so it does not block); the producer's own I/O thread completes each record's future on
+``acks=all``, and the callback posts the result to the event loop through a ``LoopInbox``, so
+the acknowledgements of one produce response reach the loop in one wake-up. A ``publish`` waits
+on one future for all its events, for at most ``timeout_s``.
+
+Sends are queued and made together once per turn of the event loop: requests whose ledger
+claims were committed in one batch resume together, and their records then share the
+producer's per-partition batches. Every new producer batch costs a wake-up of the producer's
+I/O thread (a socket write, and a GIL hand-off); sending one by one created one per record.
+
+``send`` stays on the event-loop thread on purpose: under the GIL a second thread would not run
+it in parallel with the loop, only add a hand-off per record (see ``bench/ingest/run.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -15,11 +26,45 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from services.ingest.loop_bridge import settle_threadsafe
+from services.ingest.loop_bridge import LoopInbox
 from services.ingest.metrics import PRODUCE_LATENCY
 from shared.events import InteractionEvent
 from shared.events.codec import encode_event
 from shared.kafka.producer import send_bytes
+
+log = logging.getLogger(__name__)
+
+
+class _Pending:
+    """The acknowledgements one ``publish`` waits for; touched on the loop's thread only."""
+
+    __slots__ = ("acked", "done", "remaining")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, count: int) -> None:
+        self.acked = [False] * count
+        self.remaining = count
+        self.done: asyncio.Future[None] = loop.create_future()
+
+    def settle(self, index: int, ok: bool) -> None:
+        if self.done.done():  # timed out or cancelled: a late ack only makes a duplicate
+            return
+        self.acked[index] = ok
+        self.remaining -= 1
+        if self.remaining == 0:
+            self.done.set_result(None)
+
+    def expire(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+class _LoopOutbox:
+    """Sends queued on one event loop, and the inbox their acknowledgements come back through."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.inbox = LoopInbox(loop)
+        self.queued: list[tuple[InteractionEvent, _Pending, int]] = []
 
 
 class EventPublisher:
@@ -27,6 +72,7 @@ class EventPublisher:
         self.producer = producer
         self.topic = topic
         self.timeout_s = timeout_s
+        self._outbox: _LoopOutbox | None = None
 
     def warm_up(self) -> None:
         """Fetch the topic's metadata now, so ``send`` never waits for it on a request."""
@@ -34,34 +80,55 @@ class EventPublisher:
 
     async def publish(self, events: Sequence[InteractionEvent]) -> list[bool]:
         """Send every event; ``True`` where the broker acknowledged it within the timeout."""
-        loop = asyncio.get_running_loop()
-        waiters = [self._send(loop, event) for event in events]
-        if not waiters:
+        if not events:
             return []
-        _done, late = await asyncio.wait(waiters, timeout=self.timeout_s)
-        for waiter in late:  # the sender gets its 503; a late ack only makes a duplicate
-            waiter.cancel()
-        return [waiter.done() and not waiter.cancelled() and waiter.exception() is None
-                for waiter in waiters]
+        loop = asyncio.get_running_loop()
+        outbox = self._outbox
+        if outbox is None or outbox.loop is not loop:
+            outbox = self._outbox = _LoopOutbox(loop)
+        pending = _Pending(loop, len(events))
+        if not outbox.queued:
+            loop.call_soon(self._flush, outbox)
+        outbox.queued.extend((event, pending, index) for index, event in enumerate(events))
+        timer = loop.call_later(self.timeout_s, pending.expire)
+        try:
+            await pending.done
+        finally:
+            timer.cancel()
+            pending.expire()  # cancelled: acks arriving later change nothing
+        return list(pending.acked)
 
-    def _send(self, loop: asyncio.AbstractEventLoop,
-              event: InteractionEvent) -> asyncio.Future[None]:
-        waiter: asyncio.Future[None] = loop.create_future()
+    def _flush(self, outbox: _LoopOutbox) -> None:
+        """Send what this turn of the loop queued, in order (per-conversation order holds)."""
+        queued, outbox.queued = outbox.queued, []
+        for event, pending, index in queued:
+            if pending.done.done():  # its request was cancelled meanwhile: nobody waits
+                continue
+            try:
+                self._send(outbox.inbox, pending, index, event)
+            except Exception:  # not the broker's answer: that request fails, the others go on
+                log.exception("could not hand %s to the producer", event.event_id)
+                pending.settle(index, False)
+
+    def _send(self, inbox: LoopInbox, pending: _Pending, index: int,
+              event: InteractionEvent) -> None:
         started = time.perf_counter()
-
-        def acknowledged(_metadata: Any) -> None:
-            PRODUCE_LATENCY.observe(time.perf_counter() - started)
-            settle_threadsafe(loop, waiter)
-
-        def failed(error: BaseException) -> None:
-            settle_threadsafe(loop, waiter, error=error)
-
         try:
             future = send_bytes(self.producer, self.topic, key=event.kafka_key(),
                                 value=encode_event(event))
-        except KafkaError as error:
-            waiter.set_exception(error)
-            return waiter
-        future.add_callback(acknowledged)
-        future.add_errback(failed)
-        return waiter
+        except KafkaError:
+            pending.settle(index, False)
+            return
+        # kafka-python calls these on its I/O thread (or at once, if already complete).
+        future.add_callback(_acknowledged, inbox, pending, index, started)
+        future.add_errback(_failed, inbox, pending, index)
+
+
+def _acknowledged(inbox: LoopInbox, pending: _Pending, index: int, started: float,
+                  _metadata: Any) -> None:
+    PRODUCE_LATENCY.observe(time.perf_counter() - started)
+    inbox.put(pending.settle, index, True)
+
+
+def _failed(inbox: LoopInbox, pending: _Pending, index: int, _error: BaseException) -> None:
+    inbox.put(pending.settle, index, False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from services.ingest.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, spanish_dni_valid
 from services.ingest.settings import RedactionSettings
-from shared.events import InteractionEvent
+from shared.events import InteractionEvent, Message
 
 KINDS: tuple[str, ...] = ("email", "iban", "card", "national_id", "phone")
 PLACEHOLDERS: dict[str, str] = {kind: f"[{kind.upper()}]" for kind in KINDS}
@@ -48,7 +48,10 @@ Judgement = tuple[Verdict, int]
 class _Detector:
     pattern: re.Pattern[str]
     judge: Callable[[str], Judgement]
-    needs_digit: bool = True  # most kinds hold digits: text without any skips them cheaply
+    # Cheap necessary conditions, checked before the (costly) scan: a text with fewer digits
+    # than any claim of this kind holds, or without the literal, cannot yield one.
+    min_digits: int
+    needs: str = ""
 
 
 def _digits(text: str) -> str:
@@ -108,15 +111,19 @@ def _phone_verdict(text: str) -> Verdict:
     return "phone" if 7 <= len(digits) <= 15 else _SKIP
 
 
+# ``min_digits`` is what the pattern itself demands (IBAN: the two check digits; SSN and SIN:
+# nine; NINO: six; DNI: seven; card: thirteen), except for the phone, whose pattern needs two
+# but whose judge claims nothing with fewer than seven (``_phone_verdict``), so below seven
+# every match would be skipped anyway.
 _DETECTORS: tuple[_Detector, ...] = (
-    _Detector(_EMAIL, _whole("email"), needs_digit=False),
-    _Detector(_IBAN, _judge_iban),
-    _Detector(_SSN, _judge_ssn),
-    _Detector(_UK_NINO, _whole("national_id")),
-    _Detector(_CA_SIN, _judge_sin),
-    _Detector(_ES_DNI, _judge_dni),
-    _Detector(_CARD, _judge_card),
-    _Detector(_PHONE, _judge_phone),
+    _Detector(_EMAIL, _whole("email"), min_digits=0, needs="@"),
+    _Detector(_IBAN, _judge_iban, min_digits=2),
+    _Detector(_SSN, _judge_ssn, min_digits=9),
+    _Detector(_UK_NINO, _whole("national_id"), min_digits=6),
+    _Detector(_CA_SIN, _judge_sin, min_digits=9),
+    _Detector(_ES_DNI, _judge_dni, min_digits=7),
+    _Detector(_CARD, _judge_card, min_digits=13),
+    _Detector(_PHONE, _judge_phone, min_digits=7),
 )
 
 
@@ -141,9 +148,9 @@ def redact_text(text: str, policy: RedactionPolicy) -> tuple[str, Counter[str]]:
     if not policy.kinds or not text:
         return text, counts
     claimed: list[tuple[int, int, Verdict]] = []
-    has_digit = _DIGIT.search(text) is not None
+    digit_count = len(_DIGIT.findall(text))  # the same (Unicode) digits the patterns see
     for detector in _DETECTORS:
-        if detector.needs_digit and not has_digit:
+        if digit_count < detector.min_digits or detector.needs not in text:
             continue
         for match in detector.pattern.finditer(text):
             start, end = match.span()
@@ -153,6 +160,8 @@ def redact_text(text: str, policy: RedactionPolicy) -> tuple[str, Counter[str]]:
             if verdict != _SKIP:
                 kind = verdict if verdict in policy.kinds else None
                 claimed.append((start, start + length, kind))
+    if not claimed:
+        return text, counts
     pieces: list[str] = []
     cursor = 0
     for start, end, kind in sorted(claimed):
@@ -181,13 +190,21 @@ def redact_event(event: InteractionEvent, policy: RedactionPolicy) -> Interactio
         counts.update(found)
         return cleaned
 
+    # The models are frozen: a part whose text came out unchanged is shared, not copied.
     conversation = event.conversation
     satisfaction = conversation.satisfaction
     if satisfaction is not None and satisfaction.comment:
-        satisfaction = satisfaction.model_copy(update={"comment": clean(satisfaction.comment)})
-    conversation = conversation.model_copy(
-        update={"subject": clean(conversation.subject), "satisfaction": satisfaction})
-    messages = tuple(message.model_copy(update={"body": clean(message.body)})
-                     for message in event.messages)
+        comment = clean(satisfaction.comment)
+        if comment != satisfaction.comment:
+            satisfaction = satisfaction.model_copy(update={"comment": comment})
+    subject = clean(conversation.subject)
+    if subject != conversation.subject or satisfaction is not conversation.satisfaction:
+        conversation = conversation.model_copy(
+            update={"subject": subject, "satisfaction": satisfaction})
+    messages = tuple(_with_body(message, clean(message.body)) for message in event.messages)
     return event.model_copy(update={"conversation": conversation, "messages": messages,
                                     "redactions": dict(sorted(counts.items()))})
+
+
+def _with_body(message: Message, body: str | None) -> Message:
+    return message if body == message.body else message.model_copy(update={"body": body})

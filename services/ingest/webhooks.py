@@ -10,20 +10,24 @@ anyway, so FastAPI's parameter machinery would only cost time on the hottest pat
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.ingest.body import read_bounded_body
 from services.ingest.hubspot_api import UpstreamUnavailable
-from services.ingest.metrics import DELIVERIES, UNKNOWN_PROVIDER
+from services.ingest.metrics import UNKNOWN_PROVIDER, deliveries
 from services.ingest.payload import InvalidPayload, MalformedBody
 from services.ingest.pipeline import BrokerUnavailable, DeliveryInFlight, IngestPipeline
 from services.ingest.providers.base import Challenge, Delivery, ParseResult, Provider
@@ -60,12 +64,68 @@ def install_webhook_routes(app: Starlette, *, settings: IngestSettings,
         try:
             response, outcome = await _receive(settings, providers, pipeline(), provider, request)
         except RapportError as exc:
-            DELIVERIES.labels(label, OUTCOME_BY_STATUS.get(exc.status, "invalid")).inc()
+            deliveries(label, OUTCOME_BY_STATUS.get(exc.status, "invalid")).inc()
             raise
-        DELIVERIES.labels(label, outcome).inc()
+        deliveries(label, outcome).inc()
         return response
 
     app.router.add_route(WEBHOOK_PATH, receive, methods=["POST", "HEAD"])
+    route = next(r for r in app.router.routes if isinstance(r, Route) and r.endpoint is receive)
+    # Innermost of the middleware added so far: whatever the caller adds after this call (the
+    # HTTP metrics) still wraps the webhooks.
+    app.add_middleware(WebhookFastPath, route=route, handlers=app.exception_handlers)
+
+
+class WebhookFastPath:
+    """``POST /webhooks/{provider}`` straight to its endpoint, past the router's machinery.
+
+    The hottest path of the service otherwise crosses the exception middleware, the exit-stack
+    middleware, the router's walk over every route and the per-route request/exception
+    wrappers: about as much CPU as verifying and parsing a delivery. This does what they would
+    for this one route: the same match (``Route.matches``, so the path rules cannot drift), the
+    same scope (``route`` for the metrics label, ``path_params``), and an exception answered
+    by the handler the app registered for its class (``RapportError`` -> problem+json) or
+    re-raised to the server-error middleware when there is none. Every other request (HEAD,
+    health, metrics, wrong methods) takes the normal path.
+
+    Setting ``scope["route"]`` also gives the webhooks their ``route="/webhooks/{provider}"``
+    HTTP-metrics label back: FastAPI's router sets it only for its own ``APIRoute``s, so through
+    the router this plain route was counted as ``<unmatched>``, which the alert rules in
+    ``deploy/prometheus`` never match.
+    """
+
+    def __init__(self, app: ASGIApp, *, route: Route,
+                 handlers: Mapping[Any, Callable[..., Any]]) -> None:
+        self.app = app
+        self.route = route
+        self.handlers = handlers  # the app's own dict: handlers registered later are seen
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            match, child_scope = self.route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child_scope)
+                scope["route"] = self.route
+                await self._handle(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        try:
+            response: Response = await self.route.endpoint(request)
+        except Exception as exc:
+            handler = next((self.handlers[cls] for cls in type(exc).__mro__
+                            if cls in self.handlers), None)
+            if handler is None:
+                raise
+            answer = handler(request, exc)
+            handled: Response | None = await answer if inspect.isawaitable(answer) else answer
+            exc.__traceback__ = None  # as Starlette does: no tracebacks kept across requests
+            if handled is None:
+                return
+            response = handled
+        await response(scope, receive, send)
 
 
 async def _receive(settings: IngestSettings, providers: Mapping[str, Provider],

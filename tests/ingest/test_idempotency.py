@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from services.ingest.app import MIGRATIONS, create_app
@@ -208,5 +209,25 @@ def test_concurrent_claims_through_the_writer_give_each_event_one_owner(
         writer.mark_done(owners)
         again = await writer.claim([DeliveryKey("event-3", "generic")])
         assert again == [ClaimStatus.DONE]  # the mark, queued first, was committed first
+
+    asyncio.run(scenario())
+
+
+def test_the_writer_survives_the_database_dropping_its_connection(
+        ledger: DeliveryLedger, writer: LedgerWriter) -> None:
+    """The writer keeps one connection; a stale one is replaced, as the pool's pre-ping would."""
+    if ledger.engine.dialect.name != "postgresql":
+        pytest.skip("needs a server that can drop a client's connection")
+
+    async def scenario() -> None:
+        assert await writer.claim([DeliveryKey("before", "generic")]) == [ClaimStatus.CLAIMED]
+        with ledger.engine.connect() as admin:  # what a database restart does to the writer
+            admin.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        assert await writer.claim([DeliveryKey("after", "generic")]) == [ClaimStatus.CLAIMED]
+        writer.mark_done(["before", "after"])
+        await writer.flush()
+        assert (ledger.state_of("before"), ledger.state_of("after")) == ("done", "done")
 
     asyncio.run(scenario())

@@ -37,3 +37,19 @@ def test_an_unknown_provider_never_becomes_a_label(client: TestClient) -> None:
     assert provider_labels <= {*PROVIDER_NAMES, "unknown"}
     assert REGISTRY.get_sample_value("rapport_ingest_deliveries_total",
                                      {"provider": "unknown", "outcome": "invalid"}) >= 1
+
+
+def test_webhooks_are_timed_under_their_route_template(client: TestClient) -> None:
+    """The webhook fast path sits inside the HTTP metrics middleware and labels like the router."""
+    labels = {"method": "POST", "route": "/webhooks/{provider}", "status": "401"}
+
+    def count() -> float:
+        return REGISTRY.get_sample_value("rapport_ingest_http_requests_total", labels) or 0.0
+
+    before = count()
+    response = client.post("/webhooks/generic", content=b"{}")  # unsigned
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert count() == before + 1
+    assert REGISTRY.get_sample_value("rapport_ingest_http_requests_total",
+                                     {**labels, "route": "<unmatched>"}) is None

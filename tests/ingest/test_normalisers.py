@@ -12,7 +12,13 @@ from services.ingest.payload import Fields, InvalidPayload, MalformedBody
 from services.ingest.providers import build_providers
 from services.ingest.providers.base import Challenge, Ignored, Normalised, ParseResult
 from services.ingest.providers.hubspot import HubSpotMessageRef, normalise_message
-from tests.ingest.support import FIXTURES, SALESFORCE_ORG, delivery_of, fixture
+from tests.ingest.support import (
+    FIXTURES,
+    SALESFORCE_ORG,
+    delivery_of,
+    fixture,
+    provider_fixtures,
+)
 
 PROVIDERS = build_providers(salesforce_org_ids=(SALESFORCE_ORG,))
 
@@ -249,3 +255,13 @@ def test_help_scout_needs_its_event_header() -> None:
     headers = {k: v for k, v in delivery.headers.items() if k != "x-helpscout-event"}
     with pytest.raises(InvalidPayload, match="X-HelpScout-Event"):
         PROVIDERS["helpscout"].parse(dataclasses.replace(delivery, headers=headers))
+
+
+@pytest.mark.parametrize("encoding", ["TF-8", "shift_jis"])
+def test_salesforce_xml_in_an_unusable_encoding_is_malformed(encoding: str) -> None:
+    """Found by the fuzz test: expat raises LookupError / ValueError for these, not ParseError."""
+    recorded = provider_fixtures("salesforce")[0]
+    body = f'<?xml version="1.0" encoding="{encoding}"?><a/>'.encode()
+    with pytest.raises(MalformedBody):
+        build_providers(salesforce_org_ids=(SALESFORCE_ORG,))["salesforce"].parse(
+            dataclasses.replace(delivery_of(recorded), body=body))

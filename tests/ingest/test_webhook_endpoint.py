@@ -124,6 +124,16 @@ def test_intercom_head_check_succeeds(client: TestClient) -> None:
     assert client.head("/webhooks/nope").status_code == 404
 
 
+def test_other_methods_and_paths_take_the_router(client: TestClient) -> None:
+    """Only POST /webhooks/{provider} takes the fast path; the router answers the rest."""
+    assert client.get("/webhooks/generic").status_code == 405
+    assert client.put("/webhooks/generic", content=b"{}").status_code == 405
+    assert client.post("/webhooks/generic/extra", content=b"{}").status_code == 404
+    unknown = client.post("/webhooks/nope", content=b"{}")
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+
+
 def test_salesforce_gets_its_soap_acknowledgement(client: TestClient) -> None:
     response = post(client, "salesforce", "outbound_email_messages")
     assert response.status_code == 200

@@ -94,7 +94,8 @@ def _notifications(body: bytes) -> ElementTree.Element:
         raise MalformedBody("document type declarations are not accepted")
     try:
         root = ElementTree.fromstring(body)
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, LookupError, ValueError):
+        # LookupError / ValueError: an unknown or multi-byte encoding in the XML declaration.
         raise MalformedBody("body is not valid XML") from None
     found = root.find(f".//{{{OUTBOUND_NS}}}notifications")
     if found is None:
