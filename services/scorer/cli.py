@@ -96,7 +96,7 @@ def _train(args: argparse.Namespace) -> int:
 
     from services.scorer.model.training import TrainConfig, train
 
-    config = TrainConfig(encoder_dtype=args.dtype)
+    config = TrainConfig()
     if args.epochs is not None:
         config = replace(config, epochs=args.epochs)
     if args.finetune_epochs is not None:

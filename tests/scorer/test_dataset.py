@@ -79,10 +79,6 @@ def test_hard_cases_are_present(train: list[dict[str, Any]]) -> None:
     assert sum(bool(r["history"]) for r in train) > 300, "earlier turns"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap in the generated data: too few long weak / short strong replies (model card)",
-)
 def test_length_does_not_separate_quality(train: list[dict[str, Any]]) -> None:
     """Weak replies are not simply short: canned/padded ones overlap strong ones in length."""
     words = Counter()

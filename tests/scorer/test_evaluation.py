@@ -22,19 +22,7 @@ def report(scorer: EmpathyScorer, test_split: list[LabelledExample]) -> Evaluati
     )
 
 
-# Known shortfalls of the committed model (rapport-empathy-1.0.0+47b1751d), measured and listed
-# in docs/model-card.md: strict xfails, so the day they pass the suite says so.
-_BELOW_A_BASELINE = {
-    "next_steps": "contrast-pair accuracy 0.85 vs the lexicon baseline's 0.89",
-    "boundaries": "contrast-pair accuracy 0.675 vs the lexicon baseline's 0.725",
-}
-
-
-@pytest.mark.parametrize("dimension", [
-    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=_BELOW_A_BASELINE[d]))
-    if d in _BELOW_A_BASELINE else d
-    for d in DIMENSIONS
-])
+@pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_model_beats_both_baselines(report: EvaluationReport, dimension: str) -> None:
     metrics = report.dimensions[dimension]
     assert metrics.model_beats_baselines(), (

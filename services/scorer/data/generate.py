@@ -2,6 +2,10 @@
 
 Deterministic for a given seed. Situations are split into train and test *before* any example is
 drawn, so no customer situation in ``test.jsonl`` or ``contrast.jsonl`` ever appears in training.
+
+Each split draws from its own random stream, so the training-only additions below (minimal pairs
+on training situations, and replies whose length runs against their quality) change
+``train.jsonl`` alone.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import random
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from services.scorer.data.contrast import contrast_pairs
 from services.scorer.data.conversation import Conversation, sample_channel, sample_conversation
 from services.scorer.data.fragments import ALL_SITUATIONS
+from services.scorer.data.fragments.reply import TRAINING_FILLER
 from services.scorer.data.labels import reply_labels
 from services.scorer.data.plans import sample_plan
 from services.scorer.data.render import ReplyPlan, render_reply
@@ -28,6 +34,18 @@ SEED = 20251126
 TRAIN_EXAMPLES = 4400
 TEST_EXAMPLES = 1100
 CONTRAST_PAIRS_PER_DIMENSION = 40
+# Minimal pairs drawn from *training* situations and added to train.jsonl as ordinary examples: two
+# near-identical replies with different labels teach exactly the one-move differences (a kind no vs
+# a waffle, a partial plan vs none) that averaged examples blur.
+TRAIN_PAIRS_PER_DIMENSION = 60
+# Replies whose length runs against their quality: long canned ones and short excellent ones, so
+# that length cannot stand in for quality in training.
+LENGTH_COUNTEREXAMPLES_PER_KIND = 150
+# Pairs of one reply with and without content-free pleasantries wrapped around it: the labels stay
+# the same (only a conversational channel's fit drops), so padding teaches the model nothing.
+PADDED_TWINS = 600
+LONG_REPLY_WORDS = 60
+SHORT_REPLY_WORDS = 45
 TEST_SHARE_PER_INDUSTRY = 0.22
 
 
@@ -107,6 +125,89 @@ def build_examples(
     return records
 
 
+def length_counterexamples(
+    situations: Sequence[Situation], per_kind: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Long canned replies and short strong replies.
+
+    Long canned replies are common enough to rejection-sample from the ordinary sampler. Short
+    strong ones are not (strong moves come with long sentences), so their plans are cut down to
+    the moves that carry the most: a specific acknowledgment and a concrete next step, plainly put.
+    """
+    wanted: dict[str, list[dict[str, Any]]] = {"long_canned": [], "short_strong": []}
+    attempts = 0
+    while any(len(found) < per_kind for found in wanted.values()):
+        attempts += 1
+        if attempts > 400 * per_kind:
+            raise RuntimeError("length counterexamples are too rare; check the plan odds")
+        kind = "long_canned" if len(wanted["long_canned"]) < per_kind else "short_strong"
+        if attempts % 2 and len(wanted["short_strong"]) < per_kind:
+            kind = "short_strong"
+        conversation = sample_conversation(rng.choice(situations), sample_channel(rng), rng)
+        profile, plan = sample_plan(conversation, rng)
+        if kind == "short_strong":
+            profile, plan = "short_excellent", _cut_down(plan, rng)
+        record = example_record(conversation, profile, plan)
+        words, labels = len(record["reply"].split()), record["labels"]
+        if kind == "long_canned":
+            keep = labels["personalization"] <= 0.2 and words >= LONG_REPLY_WORDS
+        else:
+            keep = labels["acknowledgment"] >= 0.95 and words <= SHORT_REPLY_WORDS
+        if keep:
+            wanted[kind].append(record)
+    return [
+        {"id": f"train-{kind}-{index:04d}", **record}
+        for kind, found in wanted.items()
+        for index, record in enumerate(found)
+    ]
+
+
+def _cut_down(plan: ReplyPlan, rng: random.Random) -> ReplyPlan:
+    levels = {
+        **plan.levels,
+        "acknowledgment": rng.choice(("specific", "factual")),
+        "next_steps": "concrete",
+        "ownership": "none",
+        "exploration": "none",
+        "tone": "unmarked",
+    }
+    if levels["apology"] != "none":
+        levels["apology"] = "plain"
+    if levels["boundaries"] != "ignore":
+        levels["boundaries"] = "kind_alternative"
+    return replace(
+        plan, levels=levels, register="bare", filler=0, greeting_name=False, detail_echo="none",
+        vulnerability_acknowledged=False,
+    )
+
+
+def padded_twins(
+    situations: Sequence[Situation], count: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Each reply twice: as planned without filler, and wrapped in two to four pleasantries."""
+    records = []
+    for index in range(count):
+        conversation = sample_conversation(rng.choice(situations), sample_channel(rng), rng)
+        profile, plan = sample_plan(conversation, rng)
+        plain = replace(plan, filler=0)
+        padded = replace(plan, filler=rng.randint(2, 4), filler_pool=TRAINING_FILLER)
+        for name, variant in (("plain", plain), ("padded", padded)):
+            record = example_record(conversation, profile, variant)
+            records.append({"id": f"train-padded-{index:04d}-{name}", **record})
+    return records
+
+
+def training_pairs(
+    situations: Sequence[Situation], per_dimension: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Both replies of minimal pairs on training situations, as ordinary labelled examples."""
+    records = []
+    for pair in contrast_pairs(situations, per_dimension, rng, example_record):
+        for side in ("better", "worse"):
+            records.append({"id": f"train-{pair['pair_id']}-{side}", **pair[side]})
+    return records
+
+
 def write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for record in records:
@@ -117,6 +218,11 @@ def generate(out_dir: Path, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     train_situations, test_situations = split_situations(ALL_SITUATIONS, rng)
     train = build_examples(train_situations, TRAIN_EXAMPLES, random.Random(seed + 1), "train")
+    train += training_pairs(train_situations, TRAIN_PAIRS_PER_DIMENSION, random.Random(seed + 4))
+    train += padded_twins(train_situations, PADDED_TWINS, random.Random(seed + 6))
+    train += length_counterexamples(
+        train_situations, LENGTH_COUNTEREXAMPLES_PER_KIND, random.Random(seed + 5)
+    )
     test = build_examples(test_situations, TEST_EXAMPLES, random.Random(seed + 2), "test")
     pairs = contrast_pairs(
         test_situations, CONTRAST_PAIRS_PER_DIMENSION, random.Random(seed + 3), example_record

@@ -71,6 +71,8 @@ class ReplyPlan:
     vulnerability_acknowledged: bool
     apology_first: bool
     choice_seed: int
+    # Where filler sentences come from; training-only augmentation draws on a wider pool.
+    filler_pool: tuple[str, ...] = FILLER
 
     def with_level(self, dimension: str, level: str) -> ReplyPlan:
         return replace(self, levels={**self.levels, dimension: level})
@@ -158,7 +160,7 @@ def _with_filler(body: list[str], plan: ReplyPlan, values: dict[str, str]) -> li
     if plan.filler == 0:
         return body
     rng = random.Random(f"{plan.choice_seed}:filler")
-    filler = [sentence.format(**values) for sentence in rng.sample(FILLER, plan.filler)]
+    filler = [sentence.format(**values) for sentence in rng.sample(plan.filler_pool, plan.filler)]
     head = rng.randint(0, len(filler))
     return filler[:head] + body + filler[head:]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,19 @@ class ContrastPair:
     dimension: str
     better: LabelledExample
     worse: LabelledExample
+
+
+def padded_twin_pairs(examples: Sequence[LabelledExample]) -> list[tuple[int, int]]:
+    """(plain, padded) index pairs of the training set's padded twins: the same reply without and
+    with content-free pleasantries (``train-padded-<n>-plain`` / ``-padded``, written by
+    ``services.scorer.data.generate.padded_twins``)."""
+    plain: dict[str, int] = {}
+    padded: dict[str, int] = {}
+    for index, example in enumerate(examples):
+        stem, _, kind = example.id.rpartition("-")
+        if stem.startswith("train-padded-") and kind in ("plain", "padded"):
+            (plain if kind == "plain" else padded)[stem] = index
+    return [(plain[stem], padded[stem]) for stem in sorted(plain) if stem in padded]
 
 
 def load_examples(path: Path) -> list[LabelledExample]:

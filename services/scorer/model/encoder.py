@@ -40,8 +40,11 @@ def load_encoder(
 ) -> torch.nn.Module:
     """The encoder in eval mode with gradients off, optionally with the fine-tuned top layer.
 
-    The delta is added in float32 before any cast to bf16, so both precisions start from the same
-    fine-tuned weights.
+    ``bf16`` keeps the weights in float32 and runs the encoder under autocast: matrix products in
+    bf16 (where AMX earns its speed), while the residual stream, layer norms and softmax stay in
+    float32. Casting the whole model to bf16 instead was measured on the held-out split: about 7%
+    faster, but with twice the drift from fp32 (mean 0.0011 vs 0.0006, 12 vs 2 scores off by more
+    than 0.02), and the service promises 0.02.
     """
     from services.scorer.model.top_layer import apply_layer_delta
 
@@ -50,7 +53,28 @@ def load_encoder(
     )
     if top_layer_delta:
         apply_layer_delta(model, top_layer_delta)
-    model = model.to(device=device, dtype=DTYPES[dtype]).eval()
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    model = model.to(device=device).eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)
+    if dtype == "bf16":
+        return Bf16Autocast(model, device)
     return model
+
+
+class Bf16Autocast(torch.nn.Module):
+    """Runs the wrapped encoder under bf16 autocast; everything else passes straight through."""
+
+    def __init__(self, inner: torch.nn.Module, device: str) -> None:
+        super().__init__()
+        self.inner = inner
+        self.device_type = "cuda" if device.startswith("cuda") else "cpu"
+
+    @property
+    def config(self) -> Any:
+        return self.inner.config
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        with torch.autocast(device_type=self.device_type, dtype=torch.bfloat16):
+            return self.inner(*args, **kwargs)

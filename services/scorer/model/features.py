@@ -44,11 +44,20 @@ def encode_in_order(
     return SpanFeatures.concat(parts).select(inverse.to(device))
 
 
+# oneDNN builds its bf16 kernels per tensor shape; with a width of its own for nearly every batch
+# it keeps building new ones. Rounding widths up wastes a few pad tokens and reuses kernels.
+WIDTH_STEP = 16
+
+
+def padded_width(longest: int) -> int:
+    return -(-longest // WIDTH_STEP) * WIDTH_STEP
+
+
 def batch_inputs(
     examples: Sequence[TokenizedExample], pad_id: int, device: str
 ) -> dict[str, torch.Tensor]:
     """Padded ``input_ids``, ``token_type_ids`` and ``attention_mask`` for one batch."""
-    width = max(example.length for example in examples)
+    width = padded_width(max(example.length for example in examples))
     input_ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
     type_ids = torch.zeros((len(examples), width), dtype=torch.long)
     attention = torch.zeros((len(examples), width), dtype=torch.long)

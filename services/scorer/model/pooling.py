@@ -14,14 +14,18 @@ from dataclasses import dataclass, fields
 
 import torch
 
+from services.scorer.model.cues import CUE_NAMES, CUSTOMER_CUE_NAMES, customer_sentence_cues
 from services.scorer.model.tokenizing import (
     MAX_CUSTOMER_SENTENCES,
     MAX_REPLY_SENTENCES,
     TokenizedExample,
 )
 
-REPLY_AUX_FEATURES = 6
-CUSTOMER_AUX_FEATURES = 2
+# Per reply sentence: lexical echo (2), length, lexical cues. No position features: where a
+# sentence sits changes when filler is wrapped around a reply, and a score must not.
+REPLY_AUX_FEATURES = 3 + len(CUE_NAMES)
+# Per customer-side sentence: latest message or earlier turn, agent turn, and the cues.
+CUSTOMER_AUX_FEATURES = 2 + len(CUSTOMER_CUE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,8 @@ def _reply_aux(examples: Sequence[TokenizedExample]) -> torch.Tensor:
                 [
                     echo_share,
                     echo_mass / 4.0,
-                    i / max(count - 1, 1),
-                    float(i == 0),
-                    float(i == count - 1),
                     math.log1p(tokens_per_sentence[i]) / 4.0,
+                    *example.reply_cues[i],
                 ]
             )
     return aux
@@ -168,4 +170,7 @@ def _customer_aux(examples: Sequence[TokenizedExample]) -> torch.Tensor:
         for new_index, old_index in enumerate(example.customer_sentence_kept):
             aux[row, new_index, 0] = float(example.customer.is_latest[old_index])
             aux[row, new_index, 1] = float(example.customer.is_agent[old_index])
+            start, end = example.customer.spans[old_index]
+            cues = customer_sentence_cues(example.customer.text[start:end])
+            aux[row, new_index, 2:] = torch.tensor(cues)
     return aux

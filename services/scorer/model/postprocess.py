@@ -8,7 +8,7 @@ import torch
 
 from services.scorer.model.evidence import evidence_sentences
 from services.scorer.model.heads import HeadOutputs
-from services.scorer.model.rubric import DIMENSIONS, EMOTIONS, VULNERABILITIES, overall_score
+from services.scorer.model.rubric import DIMENSIONS, EMOTIONS, VULNERABILITIES, expected_overall
 from services.scorer.model.schema import CustomerSignals, ScoreRequest, ScoreResult, ToneScores
 from services.scorer.model.suggestions import suggestions_for
 from services.scorer.model.tokenizing import TokenizedExample
@@ -76,7 +76,7 @@ def build_result(
     customer = _customer_signals(raw)
     return ScoreResult(
         scores=scores,
-        overall=overall_score(scores),
+        overall=expected_overall(unconditional, applicability),
         evidence=evidence,
         suggestions=suggestions_for(
             request, scores, customer.emotion, customer.vulnerability, raw.channel_fit

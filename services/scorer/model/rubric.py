@@ -79,7 +79,20 @@ def canonical_channel(name: str) -> str:
 
 def overall_score(scores: dict[str, float | None]) -> float:
     """Weighted mean of the applicable dimension scores (``None`` = does not apply)."""
-    weighted = [(OVERALL_WEIGHTS[dim], value) for dim, value in scores.items() if value is not None]
+    return expected_overall(
+        {dim: value or 0.0 for dim, value in scores.items()},
+        {dim: float(value is not None) for dim, value in scores.items()},
+    )
+
+
+def expected_overall(scores: dict[str, float], applicability: dict[str, float]) -> float:
+    """Weighted mean of the scores, each weight scaled by the probability the dimension applies.
+
+    With 0/1 applicability this is ``overall_score``. With the model's probabilities, a dimension
+    sitting at the applicability threshold moves the overall smoothly instead of making it jump
+    when it flips between shown and hidden.
+    """
+    weighted = [(OVERALL_WEIGHTS[dim] * applicability[dim], value) for dim, value in scores.items()]
     total_weight = sum(weight for weight, _ in weighted)
     if total_weight == 0:
         return 0.0

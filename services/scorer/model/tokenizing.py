@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from services.scorer.model.cues import sentence_cues
 from services.scorer.model.echo import sentence_echo
 from services.scorer.model.rubric import CHANNELS
 from services.scorer.model.schema import ScoreRequest
@@ -49,6 +50,7 @@ class TokenizedExample:
     customer: CustomerSide
     customer_sentence_kept: list[int]
     reply_echo: list[tuple[float, float]]
+    reply_cues: list[tuple[float, ...]]  # per kept reply sentence, see ``cues``
     reply_token_count: int
     channel_index: int
 
@@ -154,6 +156,7 @@ class RequestTokenizer:
             customer=side,
             customer_sentence_kept=kept,
             reply_echo=echo,
+            reply_cues=[sentence_cues(request.reply[a:b]) for a, b in kept_reply_spans],
             reply_token_count=len(reply[0]),
             channel_index=CHANNELS.index(request.channel),
         )

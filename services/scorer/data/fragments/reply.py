@@ -308,3 +308,39 @@ FILLER: tuple[str, ...] = (
     "Our team works hard to provide the best possible service to all of our customers.",
     "Customer feedback like yours helps us improve.",
 )
+
+# A wider pool of content-free pleasantries, used only to pad training replies (see
+# ``generate.padded_twins``): with ten filler sentences the model could learn those ten as
+# neutral; with many it learns that politeness without content adds nothing.
+TRAINING_FILLER: tuple[str, ...] = (
+    "We are grateful for the opportunity to assist you.",
+    "At {company}, we strive for excellence in everything we do.",
+    "Your message is important to us.",
+    "It is always a pleasure to hear from our valued customers.",
+    "We are committed to delivering an outstanding experience.",
+    "Thank you for being part of the {company} family.",
+    "We hope this message finds you well.",
+    "Our dedicated team is passionate about service.",
+    "We truly appreciate your business.",
+    "Serving customers like you is what we love to do.",
+    "We take great pride in the service we offer.",
+    "Thanks again for reaching out to {company}.",
+    "We wish you a wonderful day ahead.",
+    "Quality and customer care are at the core of our values.",
+    "We are here for you every step of the way.",
+    "Thank you for your understanding and cooperation.",
+    "We always welcome feedback from our customers.",
+    "Warm regards from all of us at {company}.",
+    "We look forward to continuing to serve you.",
+    "Your trust means a great deal to us.",
+    "We are always happy to hear from you.",
+    "Please know that we care about every customer.",
+    "Thank you for writing in.",
+    "Kind regards and best wishes.",
+    "We hope you continue to enjoy {company}.",
+    "It has been a pleasure assisting you today.",
+    "We are proud to have you with us.",
+    "Customer happiness is our mission.",
+    "All the best from the {company} support team.",
+    "Thanks so much for getting in touch.",
+)
