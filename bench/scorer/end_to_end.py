@@ -153,7 +153,8 @@ class ScoreWatcher:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(30)
+        if self._thread.is_alive():
+            self._thread.join(30)
         self._consumer.close()
 
     def wait_for(self, count: int, *, timeout_s: float) -> None:

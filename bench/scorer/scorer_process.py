@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 from kafka.admin import KafkaAdminClient
+from kafka.errors import CoordinatorNotAvailableError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -65,10 +66,13 @@ class ScorerProcess:
 
 
 def assigned_members(bootstrap: str, group_id: str) -> int:
-    """Members of a stable group that hold partitions (0 while it rebalances)."""
+    """Members of a stable group that hold partitions (0 while it rebalances, or while a fresh
+    broker has no group coordinator yet)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
     try:
         description = admin.describe_groups([group_id]).get(group_id, {})
+    except CoordinatorNotAvailableError:
+        return 0
     finally:
         admin.close()
     if description.get("group_state") != "Stable":
