@@ -190,11 +190,15 @@ def _saturate(args: argparse.Namespace, lines: list[str], topic: str, server_pid
           "webhooks/s sustained (acks=all)", flush=True)
     if published:
         per_ingest = ingest_cpu / published * 1000
-        per_broker = broker_cpu / published * 1000
-        print(f"CPU per webhook: ingest {per_ingest:.2f} ms, broker {per_broker:.2f} ms "
-              f"(wrk not counted; it took {wrk_cpu / published * 1000:.2f} ms) -> 2 dedicated "
-              f"cores would sustain about {2000 / (per_ingest + per_broker):.0f} webhooks/s",
-              flush=True)
+        wrk_note = f"wrk not counted; it took {wrk_cpu / published * 1000:.2f} ms"
+        if broker_pid is None:  # a broker this bench did not find (another data dir or host)
+            print(f"CPU per webhook: ingest {per_ingest:.2f} ms, broker not measured ({wrk_note})",
+                  flush=True)
+        else:
+            per_broker = broker_cpu / published * 1000
+            print(f"CPU per webhook: ingest {per_ingest:.2f} ms, broker {per_broker:.2f} ms "
+                  f"({wrk_note}) -> 2 dedicated cores would sustain about "
+                  f"{2000 / (per_ingest + per_broker):.0f} webhooks/s", flush=True)
     if len(lines) < published:
         print("warning: deliveries were re-sent (prepare more with --max-rate)")
 
