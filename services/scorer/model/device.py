@@ -41,6 +41,11 @@ def select_device(requested: str | None) -> str:
     return requested
 
 
+def multiplies_bf16_natively(device: str) -> bool:
+    """CUDA, or a CPU with AMX: where bf16 matrix products are fast rather than emulated."""
+    return device == "cuda" or (device == "cpu" and cpu_has_amx_bf16())
+
+
 def select_dtype(requested: str, device: str) -> str:
     """Resolve ``auto`` to ``bf16`` on CPUs with AMX, else ``fp32`` (CUDA included)."""
     if requested == "auto":

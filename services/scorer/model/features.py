@@ -29,13 +29,24 @@ def encode_in_order(
     device: str,
     batch_size: int,
     on_batch: Callable[[int], None] | None = None,
+    on_hidden_states: Callable[[list[int], tuple[torch.Tensor, ...]], None] | None = None,
 ) -> SpanFeatures:
-    """Features for many examples, length-bucketed for speed, returned in input order."""
+    """Features for many examples, length-bucketed for speed, returned in input order.
+
+    ``on_hidden_states`` (bucket indices, every layer's states) is how training keeps what it
+    needs of the layers below the output without a second pass.
+    """
     parts: list[SpanFeatures] = []
     order: list[int] = []
     with torch.inference_mode():
         for bucket in length_buckets([example.length for example in examples], batch_size):
-            parts.append(encode_features(encoder, [examples[i] for i in bucket], pad_id, device))
+            batch = [examples[i] for i in bucket]
+            if on_hidden_states is None:
+                parts.append(encode_features(encoder, batch, pad_id, device))
+            else:
+                output = encoder(**batch_inputs(batch, pad_id, device), output_hidden_states=True)
+                parts.append(pool_features(output.last_hidden_state.float(), batch, device))
+                on_hidden_states(bucket, output.hidden_states)
             order.extend(bucket)
             if on_batch is not None:
                 on_batch(len(bucket))

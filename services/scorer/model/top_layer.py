@@ -16,8 +16,8 @@ from typing import Any, cast
 import torch
 from transformers.masking_utils import create_bidirectional_mask
 
-from services.scorer.model.features import batch_inputs, length_buckets
-from services.scorer.model.pooling import SpanFeatures, pool_features
+from services.scorer.model.features import encode_in_order
+from services.scorer.model.pooling import SpanFeatures
 from services.scorer.model.tokenizing import TokenizedExample
 
 DELTA_PREFIX = "top_layer_delta."
@@ -50,23 +50,15 @@ def encode_with_cache(
     on_batch: Callable[[int], None] | None = None,
 ) -> tuple[SpanFeatures, list[torch.Tensor]]:
     """Frozen-encoder features (input order) and each example's input to the top layer."""
-    parts: list[SpanFeatures] = []
-    order: list[int] = []
     below_top: list[torch.Tensor | None] = [None] * len(examples)
-    with torch.inference_mode():
-        for bucket in length_buckets([e.length for e in examples], batch_size):
-            batch = [examples[i] for i in bucket]
-            output = encoder(**batch_inputs(batch, pad_id, device), output_hidden_states=True)
-            parts.append(pool_features(output.last_hidden_state.float(), batch, device))
-            states = output.hidden_states[-2]
-            for row, index in enumerate(bucket):
-                below_top[index] = states[row, : examples[index].length].to("cpu").clone()
-            order.extend(bucket)
-            if on_batch is not None:
-                on_batch(len(bucket))
-    inverse = torch.empty(len(order), dtype=torch.long)
-    inverse[torch.tensor(order)] = torch.arange(len(order))
-    features = SpanFeatures.concat(parts).select(inverse.to(device))
+
+    def keep_input_of_top_layer(bucket: list[int], hidden_states: tuple[torch.Tensor, ...]) -> None:
+        for row, index in enumerate(bucket):
+            below_top[index] = hidden_states[-2][row, : examples[index].length].to("cpu").clone()
+
+    features = encode_in_order(
+        encoder, examples, pad_id, device, batch_size, on_batch, keep_input_of_top_layer
+    )
     return features, [state for state in below_top if state is not None]
 
 

@@ -34,7 +34,7 @@ from services.scorer.model.dataset import (
     load_examples,
     padded_twin_pairs,
 )
-from services.scorer.model.device import cpu_has_amx_bf16, select_device
+from services.scorer.model.device import multiplies_bf16_natively, select_device
 from services.scorer.model.echo import compute_idf
 from services.scorer.model.encoder import BASE_MODEL_NAME, load_encoder, load_tokenizer
 from services.scorer.model.features import encode_in_order
@@ -159,14 +159,15 @@ def fit_heads(
             # precision differences only (other randomness would flatten the heads).
             noise_state, dropout_state = generator.get_state(), torch.get_rng_state()
             batch = _with_noise(features.select(index), config.feature_noise, generator)
+            batch_targets = targets.select(index)
             outputs = heads(batch)
-            loss, parts = multitask_loss(outputs, targets.select(index))
+            loss, parts = multitask_loss(outputs, batch_targets)
             if bf16_features is not None:
                 generator.set_state(noise_state)
                 twin = _with_noise(bf16_features.select(index), config.feature_noise, generator)
                 torch.set_rng_state(dropout_state)
                 twin_outputs = heads(twin)
-                twin_loss, _ = multitask_loss(twin_outputs, targets.select(index))
+                twin_loss, _ = multitask_loss(twin_outputs, batch_targets)
                 drift = output_drift(outputs, twin_outputs)
                 loss = (loss + twin_loss) / 2 + config.precision_consistency * drift
                 parts["precision_drift"] = float(drift.detach())
@@ -210,8 +211,8 @@ def train(
         progress, keep_below_top=finetune, label="encoding (fp32)",
     )
     bf16_features = None
-    with_bf16_twin = config.precision_consistency > 0 and not finetune and (
-        device == "cuda" or cpu_has_amx_bf16()
+    with_bf16_twin = (
+        config.precision_consistency > 0 and not finetune and multiplies_bf16_natively(device)
     )
     if with_bf16_twin:
         bf16_features = encode_corpus(
@@ -261,7 +262,7 @@ def _finetune_settings(config: TrainConfig, device: str) -> FinetuneSettings:
         heads_lr=config.finetune_heads_lr,
         weight_decay=config.weight_decay,
         seed=config.seed,
-        bf16=device == "cuda" or cpu_has_amx_bf16(),
+        bf16=multiplies_bf16_natively(device),
         device=device,
     )
 
