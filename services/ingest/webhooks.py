@@ -88,10 +88,9 @@ class WebhookFastPath:
     re-raised to the server-error middleware when there is none. Every other request (HEAD,
     health, metrics, wrong methods) takes the normal path.
 
-    Setting ``scope["route"]`` also gives the webhooks their ``route="/webhooks/{provider}"``
-    HTTP-metrics label back: FastAPI's router sets it only for its own ``APIRoute``s, so through
-    the router this plain route was counted as ``<unmatched>``, which the alert rules in
-    ``deploy/prometheus`` never match.
+    ``scope["route"]`` is set as a router would, so the HTTP metrics label the webhooks
+    ``route="/webhooks/{provider}"`` (what the alert rules in ``deploy/prometheus`` match) without
+    looking the route up again.
     """
 
     def __init__(self, app: ASGIApp, *, route: Route,

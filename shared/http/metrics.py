@@ -7,6 +7,7 @@ random URLs cannot explode the series count; unmatched paths share one label.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -67,6 +68,19 @@ _KNOWN_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 
 
 def _route_template(scope: Scope) -> str:
-    route = scope.get("route")
+    route = scope.get("route") or _route_of_endpoint(scope)
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE
+
+
+def _route_of_endpoint(scope: Scope) -> Any:
+    """The matched route when the router did not record it in the scope.
+
+    FastAPI's router sets ``scope["route"]`` only for its own ``APIRoute``s; a plain Starlette
+    route (``app.router.add_route``) leaves just its ``endpoint`` there. Looked up only then.
+    """
+    endpoint = scope.get("endpoint")
+    routes = getattr(getattr(scope.get("app"), "router", None), "routes", ())
+    if endpoint is None:
+        return None
+    return next((r for r in routes if getattr(r, "endpoint", None) is endpoint), None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 
 from shared.http.health import install_health_routes
 from shared.http.metrics import UNMATCHED_ROUTE, HttpMetricsMiddleware
@@ -23,6 +25,11 @@ def _app(ready: list[bool]) -> FastAPI:
             raise ServiceUnavailable("the broker is unavailable", retry_after_s=7)
         return {"id": item_id}
 
+    async def plain(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(request.path_params["name"])
+
+    # A plain Starlette route: FastAPI's router records no "route" in the scope for it.
+    app.router.add_route("/plain/{name}", plain, methods=["GET"])
     return app
 
 
@@ -42,6 +49,15 @@ def test_requests_are_labelled_by_route_template_not_raw_path() -> None:
     assert _count("/items/{item_id}", "200") == before + 3
     assert _count("/items/a", "200") == 0
     assert _count(UNMATCHED_ROUTE, "404") >= 1
+
+
+def test_plain_starlette_routes_are_labelled_by_their_template_too() -> None:
+    client = TestClient(_app([True]))
+    before = _count("/plain/{name}", "200")
+    assert client.get("/plain/x").text == "x"
+    client.get("/plain/y")
+    assert _count("/plain/{name}", "200") == before + 2
+    assert _count("/plain/x", "200") == 0
 
 
 def test_readyz_reports_failing_dependencies_with_503() -> None:
