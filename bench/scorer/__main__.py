@@ -22,6 +22,7 @@ from pathlib import Path  # noqa: E402
 from bench.scorer.corpus import load_examples  # noqa: E402
 from bench.scorer.end_to_end import StreamRun, percentile, run_stream  # noqa: E402
 from bench.scorer.model_throughput import ModelRun, run_model  # noqa: E402
+from bench.scorer.variants import DEFAULT_VARIANTS  # noqa: E402
 from services.scorer.settings import ScorerSettings  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_stream:
         workdir = Path(tempfile.mkdtemp(prefix="bench-scorer-"))
         streams = [run_stream(bootstrap=args.bootstrap, examples=examples, dtype=dtype,
-                              events=args.events if dtype != "fp32" else args.fp32_events,
+                              events=args.fp32_events if dtype == "fp32" else args.events,
                               torch_threads=args.threads,
                               live_interval_s=args.live_interval_ms / 1000, workdir=workdir)
                    for dtype in dtypes]
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.scorer", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bootstrap", default="127.0.0.1:19292")
-    parser.add_argument("--dtypes", default="fp32,bf16")
+    parser.add_argument("--dtypes", default=DEFAULT_VARIANTS,
+                        help="variants to compare: fp32, bf16 (eager), bf16-compiled")
     parser.add_argument("--threads", type=int, default=ScorerSettings().torch_threads)
     parser.add_argument("--events", type=int, default=3000, help="interaction events (bf16)")
     parser.add_argument("--fp32-events", type=int, default=800, help="events for fp32 (slower)")
@@ -70,11 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_model(runs: list[ModelRun]) -> None:
     print("\nmodel only (score_batch, batches of up to --batch-size)")
-    print(f"{'dtype':<6} {'order':<10} {'requests':>8} {'msg/s':>8} "
+    print(f"{'variant':<13} {'order':<10} {'requests':>8} {'msg/s':>8} "
           f"{'tokenize':>9} {'inference':>9} {'postproc':>9}")
     for run in runs:
         share = {k: v / run.seconds for k, v in run.stages_s.items()}
-        print(f"{run.dtype:<6} {run.order:<10} {run.requests:>8} {run.rate:>8.0f} "
+        print(f"{run.dtype:<13} {run.order:<10} {run.requests:>8} {run.rate:>8.0f} "
               f"{share['tokenize_s']:>9.0%} {share['inference_s']:>9.0%} "
               f"{share['postprocess_s']:>9.0%}")
 
@@ -82,10 +84,10 @@ def _print_model(runs: list[ModelRun]) -> None:
 def _print_streams(runs: list[StreamRun]) -> None:
     print("\nend to end (produce -> broker -> scorer -> broker ack); msg/s over the first half "
           "of the backlog alone, then over the second half with live probes running")
-    print(f"{'dtype':<6} {'events':>6} {'scores':>6} {'msg/s':>6} {'w/ live':>7} "
+    print(f"{'variant':<13} {'events':>6} {'scores':>6} {'msg/s':>6} {'w/ live':>7} "
           f"{'live p50':>9} {'live p95':>9} {'n':>4} {'idle p50':>9} {'idle p95':>9}")
     for run in runs:
-        print(f"{run.dtype:<6} {run.events:>6} {run.scores:>6} {run.alone_rate:>6.0f} "
+        print(f"{run.dtype:<13} {run.events:>6} {run.scores:>6} {run.alone_rate:>6.0f} "
               f"{run.with_live_rate:>7.0f} {percentile(run.live_ms_busy, 0.5):>7.1f}ms "
               f"{percentile(run.live_ms_busy, 0.95):>7.1f}ms {len(run.live_ms_busy):>4} "
               f"{percentile(run.live_ms_idle, 0.5):>7.1f}ms "

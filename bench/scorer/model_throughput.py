@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from bench.scorer.corpus import Example
+from bench.scorer.variants import split_variant
 from services.scorer.inference_scheduler import estimate_tokens
 from services.scorer.scoring_model import BatchScorer, ScoreRequest, configure_torch_threads
 from services.scorer.settings import ScorerSettings
@@ -30,7 +31,9 @@ def run_model(examples: list[Example], *, dtype: str, torch_threads: int, batch_
 
     configure_torch_threads(torch_threads)
     artifact_dir = ScorerSettings().artifact_dir  # RAPPORT_SCORER_ARTIFACT_DIR, like the service
-    scorer: BatchScorer = EmpathyScorer.load(artifact_dir, dtype=dtype)
+    dtype_name, compile_choice = split_variant(dtype)
+    scorer: BatchScorer = EmpathyScorer.load(artifact_dir, dtype=dtype_name,
+                                             compile=compile_choice)
     requests = [examples[i % len(examples)].request() for i in range(count)]
     scorer.score_batch(requests[:batch_size])  # warm-up: oneDNN picks its kernels per shape
     by_length = sorted(requests, key=estimate_tokens)

@@ -98,17 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=ScorerSettings().torch_threads)
     parser.add_argument("--stream", type=int, default=1500, help="stream requests per run")
     parser.add_argument("--live-interval-ms", type=float, default=100.0)
+    parser.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
+                        help="compile the encoder (auto: bf16 on the CPU), as the service does")
     args = parser.parse_args(argv)
 
     from services.scorer.model import EmpathyScorer
 
     configure_torch_threads(args.threads)
     scorer: BatchScorer = EmpathyScorer.load(ScorerSettings().artifact_dir, args.device,
-                                             args.dtype)
+                                             args.dtype, compile=args.compile)
     requests = [example.request() for example in load_examples()]
     stream = [requests[i % len(requests)] for i in range(args.stream)]
     scorer.score_batch(requests[:16])
-    print(f"{scorer.model_version} on {scorer.device_name} in {scorer.dtype_name}, "
+    compiled = " (compiled)" if getattr(scorer, "compiled", False) else ""
+    print(f"{scorer.model_version} on {scorer.device_name} in {scorer.dtype_name}{compiled}, "
           f"{args.threads} threads")
     costs = call_costs_ms(scorer, requests)
     print("ms per call of n ~145-token requests: "

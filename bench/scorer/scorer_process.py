@@ -13,6 +13,8 @@ import httpx
 from kafka.admin import KafkaAdminClient
 from kafka.errors import CoordinatorNotAvailableError
 
+from bench.scorer.variants import split_variant
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -30,7 +32,8 @@ class ScorerProcess:
             "RAPPORT_SCORER_DATABASE__URL": database_url,
             "RAPPORT_SCORER_GROUP_ID": group_id,
             "RAPPORT_SCORER_PORT": str(port),
-            "RAPPORT_SCORER_DTYPE": dtype,
+            "RAPPORT_SCORER_DTYPE": split_variant(dtype)[0],
+            "RAPPORT_SCORER_COMPILE": split_variant(dtype)[1],
             "RAPPORT_SCORER_TORCH_THREADS": str(torch_threads),
             "RAPPORT_SCORER_LOG_LEVEL": "WARNING",
             **(extra_env or {}),

@@ -53,7 +53,7 @@ def estimate_tokens(request: ScoreRequest) -> int:
 @dataclass(frozen=True)
 class BatchPolicy:
     max_batch_size: int = 64
-    max_batch_wait_s: float = 0.010
+    max_batch_wait_s: float = 0.002
     stream_batch_size: int = 64
     stream_batch_tokens: int = 2048
     live_wait_budget_s: float = 0.020

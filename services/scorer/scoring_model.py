@@ -47,8 +47,10 @@ def load_scorer(settings: ScorerSettings) -> BatchScorer:
 
     configure_torch_threads(settings.torch_threads)
     scorer: BatchScorer = EmpathyScorer.load(
-        artifact_dir=settings.artifact_dir, device=settings.device, dtype=settings.dtype
+        artifact_dir=settings.artifact_dir, device=settings.device, dtype=settings.dtype,
+        compile=settings.compile,
     )
-    log.info("model %s loaded on %s in %s with %d threads", scorer.model_version,
-             scorer.device_name, scorer.dtype_name, settings.torch_threads)
+    log.info("model %s loaded on %s in %s%s with %d threads", scorer.model_version,
+             scorer.device_name, scorer.dtype_name,
+             " (compiled)" if getattr(scorer, "compiled", False) else "", settings.torch_threads)
     return scorer

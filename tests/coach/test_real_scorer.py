@@ -64,7 +64,8 @@ class RuleScorer:
 
 def scorer_settings(kafka_settings: KafkaSettings, tmp_path: Path) -> ScorerSettings:
     return ScorerSettings(
-        environment="test", consume=False, torch_threads=1, kafka=kafka_settings,
+        # Compiling would add half a minute here; tests/scorer/test_compiled.py covers it.
+        environment="test", consume=False, torch_threads=1, compile="off", kafka=kafka_settings,
         database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'scorer.db'}"),
         api_token=SCORER_TOKEN)
 

@@ -34,6 +34,8 @@ class ScorerProcess:
             "RAPPORT_SCORER_PORT": str(port),
             # Two processes share the machine's cores.
             "RAPPORT_SCORER_TORCH_THREADS": "1",
+            # Compiling costs each process half a minute; tests/scorer/test_compiled.py covers it.
+            "RAPPORT_SCORER_COMPILE": "off",
             # Small polls: many commits, so a stop lands between batches of a running stream.
             "RAPPORT_SCORER_MAX_POLL_RECORDS": "20",
         }

@@ -39,6 +39,7 @@ def test_defaults_port_8002_open_api_and_one_thread_per_core(
     assert settings.group_id == "rapport-scorer"
     assert settings.api_token is None
     assert settings.dtype == "auto"
+    assert settings.compile == "auto"
     assert settings.torch_threads == len(os.sched_getaffinity(0))
 
 
