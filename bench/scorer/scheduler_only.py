@@ -28,6 +28,7 @@ from services.scorer.scoring_model import (  # noqa: E402
     BatchScorer,
     ScoreRequest,
     configure_torch_threads,
+    set_intra_op_threads,
 )
 from services.scorer.settings import ScorerSettings  # noqa: E402
 
@@ -49,7 +50,7 @@ def call_costs_ms(scorer: BatchScorer, requests: list[ScoreRequest]) -> dict[int
 def stream_run(scorer: BatchScorer, requests: list[ScoreRequest], policy: BatchPolicy,
                live_interval_s: float | None) -> tuple[float, list[float]]:
     """Stream rate (msg/s) for ``requests``, and live latencies (ms) when live requests run."""
-    scheduler = InferenceScheduler(scorer, policy)
+    scheduler = InferenceScheduler(scorer, policy, set_threads=set_intra_op_threads)
     scheduler.start()
     latencies: list[float] = []
     done = threading.Event()
@@ -79,7 +80,7 @@ def stream_run(scorer: BatchScorer, requests: list[ScoreRequest], policy: BatchP
 
 def idle_latencies(scorer: BatchScorer, requests: list[ScoreRequest], policy: BatchPolicy,
                    count: int = 40) -> list[float]:
-    scheduler = InferenceScheduler(scorer, policy)
+    scheduler = InferenceScheduler(scorer, policy, set_threads=set_intra_op_threads)
     scheduler.start()
     latencies = []
     for index in range(count):
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     costs = call_costs_ms(scorer, requests)
     print("ms per call of n ~145-token requests: "
           + ", ".join(f"n={n}: {ms:.1f}" for n, ms in costs.items()))
-    policy = BatchPolicy()
+    policy = BatchPolicy(threads=args.threads)
     alone, _ = stream_run(scorer, stream, policy, None)
     print(f"stream alone: {alone:.0f} msg/s")
     busy_rate, busy = stream_run(scorer, stream, policy, args.live_interval_ms / 1000)
@@ -124,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
           f"msg/s; live p50 {percentile(busy, 0.5):.1f} ms, p95 {percentile(busy, 0.95):.1f} ms "
           f"(n={len(busy)})")
     for wait_ms in (policy.max_batch_wait_s * 1000, 0.0):
-        idle = idle_latencies(scorer, requests, BatchPolicy(max_batch_wait_s=wait_ms / 1000))
+        idle = idle_latencies(scorer, requests, BatchPolicy(max_batch_wait_s=wait_ms / 1000,
+                                                                         threads=args.threads))
         print(f"idle live (batch wait {wait_ms:.0f} ms): p50 {percentile(idle, 0.5):.1f} ms, "
               f"p95 {percentile(idle, 0.95):.1f} ms")
     return 0

@@ -19,7 +19,7 @@ from services.scorer import metrics
 from services.scorer.consumer import build_consumer_loop
 from services.scorer.inference_scheduler import BatchPolicy, InferenceScheduler
 from services.scorer.live import install_api_routes
-from services.scorer.scoring_model import BatchScorer, load_scorer
+from services.scorer.scoring_model import BatchScorer, load_scorer, set_intra_op_threads
 from services.scorer.service_state import ScorerState
 from services.scorer.settings import ScorerSettings
 from services.scorer.stream import StreamScorer
@@ -43,6 +43,7 @@ def batch_policy(settings: ScorerSettings) -> BatchPolicy:
         stream_batch_tokens=settings.stream_batch_tokens,
         live_wait_budget_s=settings.live_wait_budget_ms / 1000,
         live_window_s=settings.live_window_s,
+        threads=settings.torch_threads,
     )
 
 
@@ -64,7 +65,8 @@ def create_app(settings: ScorerSettings | None = None, *,
             metrics.set_model_info(version=model.model_version, dtype=model.dtype_name,
                                    device=model.device_name)
             state.scorer = model
-            state.scheduler = InferenceScheduler(model, batch_policy(settings))
+            state.scheduler = InferenceScheduler(model, batch_policy(settings),
+                                                 set_threads=set_intra_op_threads)
             state.scheduler.start()
             if settings.consume:
                 state.consumer = BackgroundConsumer(lambda: _consumer_loop(settings, state))

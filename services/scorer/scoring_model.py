@@ -41,6 +41,11 @@ def configure_torch_threads(threads: int) -> None:
         torch.set_num_interop_threads(1)
 
 
+def set_intra_op_threads(threads: int) -> None:
+    """For the calling thread's next torch operations (the inference thread calls it per batch)."""
+    torch.set_num_threads(threads)
+
+
 def load_scorer(settings: ScorerSettings) -> BatchScorer:
     """Load the model once; seconds of work, done by the lifespan before the service is ready."""
     from services.scorer.model import EmpathyScorer  # heavy import, kept out of module import

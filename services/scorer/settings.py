@@ -55,7 +55,7 @@ class ScorerSettings(ServiceSettings):
     stream_batch_tokens: int = Field(default=2048, ge=256)
     # While a live request came in the last ``live_window_s`` (a practice session is on), each
     # stream chunk is sized to take about this long, which bounds how long a live reply waits.
-    live_wait_budget_ms: float = Field(default=20.0, gt=0)
+    live_wait_budget_ms: float = Field(default=12.0, gt=0)
     live_window_s: float = Field(default=30.0, ge=0)
     live_timeout_s: float = Field(default=10.0, gt=0)
 

@@ -181,3 +181,31 @@ def test_a_full_live_queue_refuses_instead_of_answering_late() -> None:
 def test_token_estimates_stay_within_the_model_s_sequence_length() -> None:
     assert estimate_tokens(request("ok")) < 20
     assert estimate_tokens(request("word " * 2000)) == 256
+
+
+def test_small_batches_run_on_one_thread_while_practice_is_live_and_on_all_otherwise() -> None:
+    calls: list[int] = []
+    clock = FakeClock()
+    policy = BatchPolicy(single_thread_tokens=100, threads=2, max_batch_wait_s=0,
+                         live_window_s=30.0)
+    scheduler = InferenceScheduler(FakeScorer(), policy, clock=clock, set_threads=calls.append)
+    short, long = request("Sorry, I'll check."), request("I'm so sorry. " * 40)
+    assert estimate_tokens(short) <= 100 < estimate_tokens(long)
+
+    def run(queue: str, item: ScoreRequest) -> None:
+        if queue == "live":
+            scheduler.submit_live(item)
+        else:
+            scheduler.submit_stream([item])
+        batch = scheduler.take_batch()
+        assert batch is not None
+        assert batch.queue == queue
+        scheduler.run_batch(batch)
+
+    run("stream", short)  # a stream alone: all threads, small chunk or not
+    run("live", short)
+    run("stream", short)  # practice is live: a small chunk too
+    run("live", long)
+    clock.now += 31.0  # the live window has passed
+    run("stream", short)
+    assert calls == [2, 1, 2], "set when the count changes, not on every batch"
