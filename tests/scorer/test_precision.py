@@ -20,10 +20,13 @@ MAX_FLIP_SHARE = 0.005
 @pytest.mark.skipif(
     not cpu_has_amx_bf16(), reason="this CPU has no native bf16 (amx_bf16); bf16 would be emulated"
 )
+@pytest.mark.parametrize("compile_choice", ["off", "on"], ids=["eager", "compiled"])
 def test_bf16_scores_match_fp32_on_the_held_out_split(
-    fp32_scorer: EmpathyScorer, test_split: list[LabelledExample]
+    fp32_scorer: EmpathyScorer, test_split: list[LabelledExample], compile_choice: str
 ) -> None:
-    bf16_scorer = EmpathyScorer.load(dtype="bf16")
+    """Eager, and compiled as the service runs it by default on AMX CPUs."""
+    bf16_scorer = EmpathyScorer.load(dtype="bf16", compile=compile_choice)
+    assert bf16_scorer.compiled == (compile_choice == "on"), "compiling failed (see the warning)"
     requests = [e.request for e in test_split]
     fp32, bf16 = fp32_scorer.score_batch(requests), bf16_scorer.score_batch(requests)
     assert max_abs_score_diff(fp32, bf16) <= MAX_DIFF
