@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
           f"msg/s; live p50 {percentile(busy, 0.5):.1f} ms, p95 {percentile(busy, 0.95):.1f} ms "
           f"(n={len(busy)})")
     for wait_ms in (policy.max_batch_wait_s * 1000, 0.0):
-        idle = idle_latencies(scorer, requests, BatchPolicy(max_batch_wait_s=wait_ms / 1000,
-                                                                         threads=args.threads))
+        idle_policy = BatchPolicy(max_batch_wait_s=wait_ms / 1000, threads=args.threads)
+        idle = idle_latencies(scorer, requests, idle_policy)
         print(f"idle live (batch wait {wait_ms:.0f} ms): p50 {percentile(idle, 0.5):.1f} ms, "
               f"p95 {percentile(idle, 0.95):.1f} ms")
     return 0

@@ -24,6 +24,7 @@ class ScorerProcess:
                  extra_env: dict[str, str] | None = None) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self._log_path = log_path
+        dtype_name, compile_choice = split_variant(dtype)  # dtype: a variant name
         self._env = {
             **os.environ,
             "HF_HUB_OFFLINE": "1",
@@ -32,8 +33,8 @@ class ScorerProcess:
             "RAPPORT_SCORER_DATABASE__URL": database_url,
             "RAPPORT_SCORER_GROUP_ID": group_id,
             "RAPPORT_SCORER_PORT": str(port),
-            "RAPPORT_SCORER_DTYPE": split_variant(dtype)[0],
-            "RAPPORT_SCORER_COMPILE": split_variant(dtype)[1],
+            "RAPPORT_SCORER_DTYPE": dtype_name,
+            "RAPPORT_SCORER_COMPILE": compile_choice,
             "RAPPORT_SCORER_TORCH_THREADS": str(torch_threads),
             "RAPPORT_SCORER_LOG_LEVEL": "WARNING",
             **(extra_env or {}),
