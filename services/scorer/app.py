@@ -41,8 +41,6 @@ def batch_policy(settings: ScorerSettings) -> BatchPolicy:
         max_batch_wait_s=settings.max_batch_wait_ms / 1000,
         stream_batch_size=settings.stream_batch_size,
         stream_batch_tokens=settings.stream_batch_tokens,
-        live_wait_budget_s=settings.live_wait_budget_ms / 1000,
-        live_window_s=settings.live_window_s,
         threads=settings.torch_threads,
     )
 

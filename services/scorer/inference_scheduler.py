@@ -7,9 +7,13 @@ must not wait behind a stream backlog. So every model call goes through this sch
   waits up to ``max_batch_wait_s`` for other live requests to share its batch (dynamic batching),
   but never while stream work is waiting: then the worker would idle for nothing.
 - **stream** work arrives a poll at a time, sorted by length so that each chunk pads little, and
-  is cut into chunks capped by count and by estimated tokens. While live traffic is recent each
-  chunk is sized to the live wait budget (``ChunkBudget``), so a live request waits behind at
-  most one chunk of about that duration.
+  is cut into chunks capped by count and by estimated tokens (a chunk of 1024 tokens takes
+  ~30 ms on two AMX cores).
+- a live request that arrives while a stream chunk runs does not wait for the chunk: the model
+  pauses between encoder layers and between results (``services/scorer/model/layered.py``), and
+  at each pause this thread scores the waiting live requests, then resumes the chunk. So a live
+  request waits for at most one layer of stream work (a few milliseconds), and the stream keeps
+  its big, efficient chunks while practice is on.
 
 A failing batch is retried one request at a time, so one poisonous request fails alone.
 """
@@ -25,9 +29,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from services.scorer import metrics
-from services.scorer.chunk_budget import ChunkBudget
 from services.scorer.metrics import Queue
-from services.scorer.scoring_model import BatchScorer, ScoreRequest, ScoreResult
+from services.scorer.scoring_model import BatchScorer, Pause, ScoreRequest, ScoreResult
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +58,12 @@ class BatchPolicy:
     max_batch_size: int = 64
     max_batch_wait_s: float = 0.002
     stream_batch_size: int = 64
-    stream_batch_tokens: int = 2048
-    live_wait_budget_s: float = 0.012
-    # Before any chunk was measured: about 15 ms of bf16 on two AMX cores.
-    first_live_chunk_tokens: int = 512
-    live_window_s: float = 30.0
+    stream_batch_tokens: int = 1024
     max_live_queue: int = 256
-    # torch's intra-op threads for a small batch while practice is live: one up to this many
-    # tokens (see ``threads_for``), else ``threads``. Off the main thread, every parallel region
-    # wakes the pool's other thread: one 160-token request took 17 ms on one thread and 27 ms
-    # on two (the work is too small to share), break-even near 4 requests, 32 requests 1.5x
+    # torch's intra-op threads for a live batch: one up to this many tokens, else ``threads``
+    # (stream chunks always get ``threads``). Off the main thread, every parallel region wakes
+    # the pool's other thread: one 160-token request took 13 ms on one thread and 20 ms on two
+    # (16 and 23 ms in a pause of a stream chunk), break-even near 4 requests, 32 requests 1.5x
     # faster on two.
     single_thread_tokens: int = 512
     threads: int = 1
@@ -106,10 +105,10 @@ class InferenceScheduler:
         self._stream: deque[Job] = deque()
         self._changed = threading.Condition()
         self._stopping = False
-        self._last_live_at = float("-inf")
-        self.chunk_budget = ChunkBudget(budget_s=self.policy.live_wait_budget_s,
-                                        first_tokens=self.policy.first_live_chunk_tokens,
-                                        max_tokens=self.policy.stream_batch_tokens)
+        # Set while no live request is queued or being scored (see ``yield_to_live``).
+        self._live_in_flight = 0
+        self._no_live_work = threading.Event()
+        self._no_live_work.set()
         self._thread = threading.Thread(target=self._run, name="inference", daemon=True)
 
     # -- submitting --------------------------------------------------------------------------
@@ -121,9 +120,29 @@ class InferenceScheduler:
             if len(self._live) >= self.policy.max_live_queue:
                 raise LiveQueueFull(f"{len(self._live)} live requests already waiting")
             self._live.append(job)
-            self._last_live_at = job.enqueued_at
+            self._live_in_flight += 1
+            self._no_live_work.clear()
             self._changed.notify_all()
+        job.future.add_done_callback(self._live_job_done)
         return job.future
+
+    def _live_job_done(self, _future: Future[ScoreResult]) -> None:
+        with self._changed:
+            self._live_in_flight -= 1
+            if self._live_in_flight == 0:
+                self._no_live_work.set()
+
+    def yield_to_live(self, max_wait_s: float = 0.05) -> None:
+        """For the stream's own Python work (database, events, publishing), between its steps:
+        wait while a live request is queued or being scored, up to ``max_wait_s``.
+
+        Why: torch releases the GIL around every operation, and each time the inference thread
+        wants it back while another thread runs Python it waits for that thread's switch
+        interval. A live reply scored while the stream's thread persists and publishes 500
+        scores took 55-80 ms instead of ~22. Live requests are short and rare; the stream
+        waits a few milliseconds now and then, and the cap keeps a flood of them from stopping
+        it."""
+        self._no_live_work.wait(max_wait_s)
 
     def submit_stream(self, requests: Sequence[ScoreRequest]) -> list[Future[ScoreResult]]:
         """Futures in request order; the work itself is queued shortest first."""
@@ -148,16 +167,18 @@ class InferenceScheduler:
 
     def _take_batch_locked(self) -> Batch | None:
         if self._live:
-            jobs = [self._live.popleft()
-                    for _ in range(min(len(self._live), self.policy.max_batch_size))]
-            return Batch("live", jobs)
+            return self._take_live_locked()
         if self._stream:
             return Batch("stream", self._take_stream_chunk())
         return None
 
+    def _take_live_locked(self) -> Batch:
+        jobs = [self._live.popleft()
+                for _ in range(min(len(self._live), self.policy.max_batch_size))]
+        return Batch("live", jobs)
+
     def _take_stream_chunk(self) -> list[Job]:
-        token_cap = (self.chunk_budget.tokens() if self._live_recently()
-                     else self.policy.stream_batch_tokens)
+        token_cap = self.policy.stream_batch_tokens
         jobs = [self._stream.popleft()]  # one job always fits, however long
         tokens = jobs[0].tokens
         while (self._stream and len(jobs) < self.policy.stream_batch_size
@@ -214,49 +235,52 @@ class InferenceScheduler:
         metrics.BATCH_SIZE.labels(batch.queue).observe(len(batch.jobs))
         metrics.BATCH_TOKENS.labels(batch.queue).observe(batch.tokens)
         self._use_threads(self.threads_for(batch))
+        pause = self._serve_waiting_live if batch.queue == "stream" else None
         try:
-            self._score_into_futures(batch.jobs)
+            self._score_into_futures(batch.jobs, pause)
         except Exception as exc:
-            self._retry_one_by_one(batch, exc)
-            return
-        if batch.queue == "stream":
-            self.chunk_budget.record(tokens=batch.tokens, seconds=self._clock() - started)
+            self._retry_one_by_one(batch, exc, pause)
 
     def threads_for(self, batch: Batch) -> int:
-        """One thread for a small batch while practice is live (live batches, and the small
-        stream chunks sized to the live wait budget); all of them otherwise. Switching the
-        compiled encoder between team sizes on every chunk of a stream running alone cost that
-        stream half its rate (61 vs 127 msg/s), so a stream alone never switches."""
+        """One thread for a small live batch, all of them for anything else."""
         small = batch.tokens <= self.policy.single_thread_tokens
-        live_now = batch.queue == "live" or self._live_recently()
-        return 1 if small and live_now else self.policy.threads
+        return 1 if small and batch.queue == "live" else self.policy.threads
 
-    def _live_recently(self) -> bool:
-        return self._clock() - self._last_live_at < self.policy.live_window_s
+    def _serve_waiting_live(self) -> None:
+        """The model's pause inside a stream chunk: score the live requests waiting, if any."""
+        # An unlocked peek: a request appended just after it is served at the next pause.
+        if not self._live:
+            return
+        with self._changed:
+            if not self._live:
+                return
+            batch = self._take_live_locked()
+        self.run_batch(batch)
+        self._use_threads(self.policy.threads)  # back to the stream chunk's team
 
     def _use_threads(self, count: int) -> None:
         if self._set_threads is not None and count != self._threads_now:
             self._set_threads(count)
             self._threads_now = count
 
-    def _retry_one_by_one(self, batch: Batch, error: Exception) -> None:
+    def _retry_one_by_one(self, batch: Batch, error: Exception, pause: Pause | None) -> None:
         if len(batch.jobs) == 1:
             batch.jobs[0].future.set_exception(error)
             return
         log.warning("a %s batch of %d failed (%r); retrying one by one", batch.queue,
                     len(batch.jobs), error)
         for job in batch.jobs:
-            self._score_alone(job)
+            self._score_alone(job, pause)
 
-    def _score_alone(self, job: Job) -> None:
+    def _score_alone(self, job: Job, pause: Pause | None) -> None:
         try:
-            self._score_into_futures([job])
+            self._score_into_futures([job], pause)
         except Exception as exc:
             job.future.set_exception(exc)
 
-    def _score_into_futures(self, jobs: list[Job]) -> None:
+    def _score_into_futures(self, jobs: list[Job], pause: Pause | None) -> None:
         timings: dict[str, float] = {}
-        results = self._scorer.score_batch([job.request for job in jobs], timings)
+        results = self._scorer.score_batch([job.request for job in jobs], timings, pause)
         if len(results) != len(jobs):
             raise RuntimeError(f"the model returned {len(results)} results for {len(jobs)}")
         for stage in ("tokenize", "inference", "postprocess"):

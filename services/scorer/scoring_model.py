@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import torch
@@ -16,7 +16,10 @@ import torch
 from services.scorer.model.schema import ScoreRequest, ScoreResult, Turn
 from services.scorer.settings import ScorerSettings
 
-__all__ = ["BatchScorer", "ScoreRequest", "ScoreResult", "Turn", "load_scorer"]
+__all__ = ["BatchScorer", "Pause", "ScoreRequest", "ScoreResult", "Turn", "load_scorer"]
+
+# Called by the model at points where it can stop for a while (between encoder layers).
+Pause = Callable[[], None]
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +30,11 @@ class BatchScorer(Protocol):
     device_name: str
 
     def score_batch(
-        self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None
+        self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None,
+        pause: Pause | None = None,
     ) -> list[ScoreResult]:
-        """Results in request order; fills ``tokenize_s``, ``inference_s``, ``postprocess_s``."""
+        """Results in request order; fills ``tokenize_s``, ``inference_s``, ``postprocess_s``.
+        Calls ``pause`` now and then; whatever it does does not change the results."""
         ...
 
 
@@ -54,6 +59,8 @@ def load_scorer(settings: ScorerSettings) -> BatchScorer:
     scorer: BatchScorer = EmpathyScorer.load(
         artifact_dir=settings.artifact_dir, device=settings.device, dtype=settings.dtype,
         compile=settings.compile,
+        # The inference scheduler runs small live batches on one thread (``threads_for``).
+        team_sizes=(1, settings.torch_threads),
     )
     log.info("model %s loaded on %s in %s%s with %d threads", scorer.model_version,
              scorer.device_name, scorer.dtype_name,

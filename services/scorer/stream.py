@@ -102,6 +102,9 @@ class StreamScorer:
         self._result_timeout_s = result_timeout_s
 
     def __call__(self, batch: Sequence[Decoded]) -> list[Rejection]:
+        # Each step below is Python-heavy; ``yield_to_live`` lets a practice reply being scored
+        # finish first, so the two threads do not fight over the GIL.
+        self._scheduler.yield_to_live()
         keyed, rejected = _conversation_keys(batch)
         candidates, repeats = _candidates(keyed)
         with _stage("context"):
@@ -109,8 +112,10 @@ class StreamScorer:
         outcome = self._score(candidates, states, planned)
         outcome.rejected[:0] = rejected
         outcome.duplicates += repeats
+        self._scheduler.yield_to_live()
         with _stage("persist"), self._engine.begin() as connection:
             repository.record_scores(connection, rows=outcome.rows, at=self._now())
+        self._scheduler.yield_to_live()
         with _stage("publish"):
             self._publish(outcome.publications)
         _count(outcome)
@@ -158,6 +163,8 @@ class StreamScorer:
                 outcome.rows.append(self._skip_row(candidate, plan))
         futures = self._scheduler.submit_stream([request for _, request in scorable])
         for (candidate, _), future in zip(scorable, futures, strict=True):
+            future.exception(timeout=self._result_timeout_s)  # wait for it, without raising
+            self._scheduler.yield_to_live()
             self._add_score(outcome, candidate, future)
         return outcome
 

@@ -49,3 +49,22 @@ def test_auto_compiles_bf16_on_the_cpu_only(
 def test_an_unknown_compile_choice_is_refused() -> None:
     with pytest.raises(ValueError, match="compile must be one of auto, on, off; got 'yes'"):
         should_compile("yes", "cpu", "bf16")
+
+
+def test_the_warm_up_compiles_every_thread_count_the_service_switches_to(
+    test_split: list[LabelledExample],
+) -> None:
+    from torch._dynamo.utils import counters
+
+    scorer = EmpathyScorer.load(dtype="bf16", compile="on", team_sizes=(1, 2))
+    assert scorer.compiled
+    compiled_before = counters["stats"]["unique_graphs"]
+    previous = torch.get_num_threads()
+    try:
+        for threads in (1, 2, 1):
+            torch.set_num_threads(threads)
+            scorer.score_batch([test_split[0].request])
+            scorer.score_batch([e.request for e in test_split[1:6]])  # padded: a real mask
+    finally:
+        torch.set_num_threads(previous)
+    assert counters["stats"]["unique_graphs"] == compiled_before, "a request paid for a compile"

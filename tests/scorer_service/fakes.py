@@ -38,7 +38,8 @@ class FakeScorer:
         self._lock = threading.Lock()
 
     def score_batch(self, requests: Sequence[ScoreRequest],
-                    timings: dict[str, float] | None = None) -> list[ScoreResult]:
+                    timings: dict[str, float] | None = None,
+                    pause: Callable[[], None] | None = None) -> list[ScoreResult]:
         with self._lock:
             self.batches.append(list(requests))
         if self._before_batch is not None:
@@ -47,7 +48,12 @@ class FakeScorer:
             raise RuntimeError("the model cannot read this reply")
         if timings is not None:
             timings.update(tokenize_s=0.0, inference_s=0.0, postprocess_s=0.0)
-        return [fake_result(request, self.model_version) for request in requests]
+        results = []
+        for request in requests:  # pauses between results, as the model does
+            if pause is not None:
+                pause()
+            results.append(fake_result(request, self.model_version))
+        return results
 
     @property
     def scored_replies(self) -> list[str]:

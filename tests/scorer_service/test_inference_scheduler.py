@@ -78,33 +78,47 @@ def test_live_requests_waiting_together_share_one_batch_capped_by_the_batch_size
     assert scheduler.take_batch() is None
 
 
-def test_while_live_traffic_is_recent_stream_chunks_fit_the_live_wait_budget() -> None:
-    clock = FakeClock()
-    seconds_per_token = 1e-5
+def test_a_live_request_is_scored_inside_the_stream_chunk_that_was_running() -> None:
+    live_futures = []
+    scheduler: InferenceScheduler
 
-    def take_time(requests: Sequence[ScoreRequest]) -> None:
-        clock.now += sum(estimate_tokens(r) for r in requests) * seconds_per_token
+    def arrive_during_the_chunk(requests: Sequence[ScoreRequest]) -> None:
+        if requests[0].reply == "stream reply 0":
+            live_futures.append(scheduler.submit_live(request("live reply")))
 
-    policy = BatchPolicy(stream_batch_size=1000, stream_batch_tokens=4000,
-                         live_wait_budget_s=0.002, live_window_s=5.0)
-    scheduler = InferenceScheduler(FakeScorer(before_batch=take_time), policy, clock=clock)
-    reply = "x" * 400
-    tokens = estimate_tokens(request(reply))  # about 100
-    scheduler.submit_stream([request(reply) for _ in range(200)])
+    scorer = FakeScorer(before_batch=arrive_during_the_chunk)
+    scheduler = InferenceScheduler(scorer, BatchPolicy(stream_batch_size=4, max_batch_wait_s=0))
+    stream = scheduler.submit_stream([request(f"stream reply {i}") for i in range(4)])
+    chunk = scheduler.take_batch()
+    assert chunk is not None
+    assert chunk.queue == "stream"
+    scheduler.run_batch(chunk)
+    # Served at the chunk's first pause, before the chunk finished: no batch of its own later.
+    assert live_futures[0].result(0).model_version == "fake-1"
+    assert [f.result(0).evidence["tone"][0] for f in stream] == [
+        f"stream reply {i}" for i in range(4)]
+    assert [[r.reply for r in batch] for batch in scorer.batches] == [
+        [f"stream reply {i}" for i in range(4)], ["live reply"]]
+    assert scheduler.take_batch() is None
 
-    def run_next() -> int:
-        batch = scheduler.take_batch()
-        assert batch is not None
-        scheduler.run_batch(batch)
-        return len(batch.jobs)
 
-    assert run_next() == 4000 // tokens  # nobody practising: chunks as big as pays off
-    scheduler.submit_live(request("live"))
-    assert run_next() == 1  # the live request first
-    budget_tokens = round(0.002 / seconds_per_token)
-    assert run_next() == budget_tokens // tokens  # then chunks of about 2 ms
-    clock.now += policy.live_window_s + 1
-    assert run_next() == 4000 // tokens
+def test_a_live_batch_that_fails_inside_a_stream_chunk_does_not_fail_the_chunk() -> None:
+    live_futures = []
+    scheduler: InferenceScheduler
+
+    def arrive_during_the_chunk(requests: Sequence[ScoreRequest]) -> None:
+        if requests[0].reply == "stream reply":
+            live_futures.append(scheduler.submit_live(request("poison")))
+
+    scheduler = InferenceScheduler(FakeScorer(before_batch=arrive_during_the_chunk,
+                                              fail_on="poison"))
+    stream = scheduler.submit_stream([request("stream reply")])
+    chunk = scheduler.take_batch()
+    assert chunk is not None
+    scheduler.run_batch(chunk)
+    with pytest.raises(RuntimeError, match="cannot read"):
+        live_futures[0].result(0)
+    assert stream[0].result(0).model_version == "fake-1"
 
 
 def test_stream_work_runs_shortest_first_and_results_come_back_in_request_order() -> None:
@@ -183,12 +197,17 @@ def test_token_estimates_stay_within_the_model_s_sequence_length() -> None:
     assert estimate_tokens(request("word " * 2000)) == 256
 
 
-def test_small_batches_run_on_one_thread_while_practice_is_live_and_on_all_otherwise() -> None:
+def test_small_live_batches_run_on_one_thread_and_everything_else_on_all() -> None:
     calls: list[int] = []
-    clock = FakeClock()
-    policy = BatchPolicy(single_thread_tokens=100, threads=2, max_batch_wait_s=0,
-                         live_window_s=30.0)
-    scheduler = InferenceScheduler(FakeScorer(), policy, clock=clock, set_threads=calls.append)
+    policy = BatchPolicy(single_thread_tokens=100, threads=2, max_batch_wait_s=0)
+    scheduler: InferenceScheduler
+
+    def live_arrives_mid_chunk(requests: Sequence[ScoreRequest]) -> None:
+        if requests[0].reply == "mid-chunk":
+            scheduler.submit_live(short)
+
+    scheduler = InferenceScheduler(FakeScorer(before_batch=live_arrives_mid_chunk), policy,
+                                   set_threads=calls.append)
     short, long = request("Sorry, I'll check."), request("I'm so sorry. " * 40)
     assert estimate_tokens(short) <= 100 < estimate_tokens(long)
 
@@ -202,10 +221,46 @@ def test_small_batches_run_on_one_thread_while_practice_is_live_and_on_all_other
         assert batch.queue == queue
         scheduler.run_batch(batch)
 
-    run("stream", short)  # a stream alone: all threads, small chunk or not
+    run("stream", short)  # a stream chunk: all threads, however small
     run("live", short)
-    run("stream", short)  # practice is live: a small chunk too
     run("live", long)
-    clock.now += 31.0  # the live window has passed
-    run("stream", short)
-    assert calls == [2, 1, 2], "set when the count changes, not on every batch"
+    run("stream", request("mid-chunk"))  # a short live request served inside it: 1, then back
+    assert calls == [2, 1, 2, 1, 2], "set when the count changes, not on every batch"
+
+
+def test_stream_work_yields_to_a_live_request_until_it_is_scored() -> None:
+    scoring_live, release = threading.Event(), threading.Event()
+
+    def hold(_requests: Sequence[ScoreRequest]) -> None:
+        scoring_live.set()
+        assert release.wait(WAIT_S)
+
+    scheduler = InferenceScheduler(FakeScorer(before_batch=hold), BatchPolicy(max_batch_wait_s=0))
+    scheduler.start()
+    try:
+        live = scheduler.submit_live(request("live reply"))
+        assert scoring_live.wait(WAIT_S)
+        order: list[str] = []
+        stream_step = threading.Thread(
+            target=lambda: (scheduler.yield_to_live(max_wait_s=WAIT_S), order.append("stream")))
+        stream_step.start()
+        stream_step.join(0.2)
+        assert stream_step.is_alive(), "the stream's step went ahead while live was scored"
+        order.append("live released")
+        release.set()
+        stream_step.join(WAIT_S)
+        assert live.result(WAIT_S) is not None
+        assert order == ["live released", "stream"]
+        scheduler.yield_to_live(max_wait_s=WAIT_S)  # nothing live: no wait at all
+    finally:
+        scheduler.stop()
+
+
+def test_yielding_to_live_work_is_capped() -> None:
+    scheduler = InferenceScheduler(FakeScorer())  # not started: the live request stays queued
+    scheduler.submit_live(request("live reply"))
+    finished = threading.Event()
+    step = threading.Thread(target=lambda: (scheduler.yield_to_live(max_wait_s=0.01),
+                                            finished.set()))
+    step.start()
+    assert finished.wait(WAIT_S)

@@ -17,8 +17,10 @@ from services.scorer.model.artifact import load_artifact
 from services.scorer.model.compiled import compile_encoder, should_compile, warm_up
 from services.scorer.model.device import select_device, select_dtype
 from services.scorer.model.encoder import load_encoder, load_tokenizer
-from services.scorer.model.features import encode_features, length_buckets
+from services.scorer.model.features import batch_inputs, length_buckets
 from services.scorer.model.heads import EmpathyHeads
+from services.scorer.model.layered import LayeredEncoder, Pause
+from services.scorer.model.pooling import pool_features
 from services.scorer.model.postprocess import RawPrediction, build_result, split_outputs
 from services.scorer.model.schema import ScoreRequest, ScoreResult
 from services.scorer.model.tokenizing import RequestTokenizer, TokenizedExample
@@ -38,7 +40,7 @@ _WARM_UP_REQUEST = ScoreRequest(
 class EmpathyScorer:
     def __init__(
         self,
-        encoder: torch.nn.Module,
+        encoder: LayeredEncoder,
         tokenizer: RequestTokenizer,
         heads: EmpathyHeads,
         model_version: str,
@@ -63,11 +65,13 @@ class EmpathyScorer:
         dtype: str = "auto",
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         compile: str = "off",
+        team_sizes: Sequence[int] = (),
     ) -> EmpathyScorer:
         """Load the committed heads over the offline base encoder. Never touches the network.
 
         ``compile`` (``auto``, ``on``, ``off``; see ``compiled.py``) compiles the encoder and
-        warms it up here, so the first real request does not pay for compiling.
+        warms it up here for each of ``team_sizes`` (torch thread counts the caller will use;
+        default: the current one), so the first real request does not pay for compiling.
         """
         device_name = select_device(device)
         dtype_name = select_dtype(dtype, device_name)
@@ -75,7 +79,7 @@ class EmpathyScorer:
         tokenizer = RequestTokenizer(load_tokenizer(), artifact.idf)
         encoder = load_encoder(device_name, dtype_name, artifact.top_layer_delta)
         scorer = cls(
-            encoder,
+            LayeredEncoder(encoder),
             tokenizer,
             artifact.heads,
             artifact.model_version,
@@ -84,19 +88,29 @@ class EmpathyScorer:
             max_batch_size,
         )
         if should_compile(compile, device_name, dtype_name):
-            scorer.use_compiled_encoder()
+            scorer.use_compiled_encoder(team_sizes)
         return scorer
 
-    def use_compiled_encoder(self) -> None:
-        """Swap in the compiled encoder, compiling now; keep the eager one if compiling fails."""
+    def use_compiled_encoder(self, team_sizes: Sequence[int] = ()) -> None:
+        """Swap in the compiled encoder, compiling now; keep the eager one if compiling fails.
+
+        A compiled graph is specialised on torch's thread count (the generated kernels fix their
+        OpenMP team), so each count the caller will switch to is warmed up here: otherwise the
+        first request after a switch waits a second for a recompile."""
         eager = self.encoder
         self.encoder = compile_encoder(eager)
+        current = torch.get_num_threads()
 
-        def both_graphs() -> None:
-            self.score_batch([_WARM_UP_REQUEST])
-            self.score_batch([_WARM_UP_REQUEST] * 3)
+        def every_graph() -> None:
+            try:
+                for threads in dict.fromkeys(team_sizes or (current,)):
+                    torch.set_num_threads(threads)
+                    self.score_batch([_WARM_UP_REQUEST])  # a batch of one is a graph of its own
+                    self.score_batch([_WARM_UP_REQUEST] * 3)
+            finally:
+                torch.set_num_threads(current)
 
-        seconds = warm_up(both_graphs)
+        seconds = warm_up(every_graph)
         if seconds is None:
             self.encoder = eager
             return
@@ -104,18 +118,25 @@ class EmpathyScorer:
         log.info("encoder compiled in %.1f s", seconds)
 
     def score_batch(
-        self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None
+        self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None,
+        pause: Pause | None = None,
     ) -> list[ScoreResult]:
-        """Score requests; results are in input order. Fills per-stage seconds into ``timings``."""
+        """Score requests; results are in input order. Fills per-stage seconds into ``timings``.
+
+        ``pause`` is called between examples while tokenizing, between encoder layers and between
+        results (see ``layered.py``): the service scores waiting live requests there. What it
+        does does not change these results.
+        """
         started = time.perf_counter()
-        tokenized = self.tokenizer.tokenize(requests)
+        tokenized = self.tokenizer.tokenize(requests, pause)
         tokenized_at = time.perf_counter()
-        raw = self._predict(tokenized)
+        raw = self._predict(tokenized, pause)
         inferred_at = time.perf_counter()
-        results = [
-            build_result(request, example, prediction, self.model_version)
-            for request, example, prediction in zip(requests, tokenized, raw, strict=True)
-        ]
+        results = []
+        for request, example, prediction in zip(requests, tokenized, raw, strict=True):
+            if pause is not None:
+                pause()
+            results.append(build_result(request, example, prediction, self.model_version))
         finished = time.perf_counter()
         if timings is not None:
             timings["tokenize_s"] = tokenized_at - started
@@ -123,15 +144,18 @@ class EmpathyScorer:
             timings["postprocess_s"] = finished - inferred_at
         return results
 
-    def _predict(self, tokenized: Sequence[TokenizedExample]) -> list[RawPrediction]:
+    def _predict(
+        self, tokenized: Sequence[TokenizedExample], pause: Pause | None
+    ) -> list[RawPrediction]:
         predictions: list[RawPrediction | None] = [None] * len(tokenized)
         buckets = length_buckets([example.length for example in tokenized], self.max_batch_size)
         with torch.inference_mode():
             for bucket in buckets:
                 batch = [tokenized[i] for i in bucket]
-                features = encode_features(
-                    self.encoder, batch, self.tokenizer.pad_id, self.device_name
-                )
+                inputs = batch_inputs(batch, self.tokenizer.pad_id, self.device_name)
+                hidden = self.encoder(**inputs, pause=pause)
+                # Pooling and the heads run in float32: bf16 only speeds up the encoder.
+                features = pool_features(hidden.float(), batch, self.device_name)
                 for index, prediction in zip(
                     bucket, split_outputs(self.heads(features)), strict=True
                 ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,16 +99,21 @@ class RequestTokenizer:
         encoded = self._tokenizer(list(texts), add_special_tokens=False)
         return [list(ids) for ids in encoded["input_ids"]]
 
-    def tokenize(self, requests: Sequence[ScoreRequest]) -> list[TokenizedExample]:
+    def tokenize(
+        self, requests: Sequence[ScoreRequest], pause: Callable[[], None] | None = None
+    ) -> list[TokenizedExample]:
+        """``pause`` is called before each example's bookkeeping (about a millisecond each)."""
         sides = [build_customer_side(request) for request in requests]
         customer_enc = self._encode([side.text for side in sides])
         reply_enc = self._encode([request.reply for request in requests])
-        return [
-            self._assemble(request, side, customer, reply)
-            for request, side, customer, reply in zip(
-                requests, sides, customer_enc, reply_enc, strict=True
-            )
-        ]
+        examples = []
+        for request, side, customer, reply in zip(
+            requests, sides, customer_enc, reply_enc, strict=True
+        ):
+            if pause is not None:
+                pause()
+            examples.append(self._assemble(request, side, customer, reply))
+        return examples
 
     def _encode(self, texts: list[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
         encoded = self._tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
