@@ -280,7 +280,7 @@ class InferenceScheduler:
 
     def _score_into_futures(self, jobs: list[Job], pause: Pause | None) -> None:
         timings: dict[str, float] = {}
-        results = self._scorer.score_batch([job.request for job in jobs], timings, pause)
+        results = self._scorer.score_batch([job.request for job in jobs], timings, pause=pause)
         if len(results) != len(jobs):
             raise RuntimeError(f"the model returned {len(results)} results for {len(jobs)}")
         for stage in ("tokenize", "inference", "postprocess"):

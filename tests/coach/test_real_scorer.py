@@ -8,7 +8,7 @@ artifact that no longer loads with the code is a broken checkout, so that test f
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,8 @@ class RuleScorer:
     device_name = "cpu"
 
     def score_batch(self, requests: Sequence[ScoreRequest],
-                    timings: dict[str, float] | None = None) -> list[ScoreResult]:
+                    timings: dict[str, float] | None = None,
+                    pause: Callable[[], None] | None = None) -> list[ScoreResult]:
         return [self._one(request) for request in requests]
 
     def _one(self, request: ScoreRequest) -> ScoreResult:
