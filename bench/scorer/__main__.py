@@ -19,6 +19,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from bench.scorer.calibration import CALIBRATION_TOKENS, encoder_ms_per_request  # noqa: E402
 from bench.scorer.corpus import load_examples  # noqa: E402
 from bench.scorer.end_to_end import StreamRun, percentile, run_stream  # noqa: E402
 from bench.scorer.model_throughput import ModelRun, run_model  # noqa: E402
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     dtypes = args.dtypes.split(",")
     print(f"scorer benchmark: {args.threads} torch threads, {os.cpu_count()} CPUs, "
           f"dtypes {', '.join(dtypes)}, load average {os.getloadavg()[0]:.1f} at start",
+          flush=True)
+    print(f"machine speed: one {CALIBRATION_TOKENS}-token request through the eager bf16 encoder "
+          f"on one thread takes {encoder_ms_per_request():.1f} ms (compare runs at similar values)",
           flush=True)
     if not args.skip_model:
         runs = [run for dtype in dtypes
