@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 
 import pytest
 
@@ -14,7 +15,7 @@ from services.scorer.inference_scheduler import (
     SchedulerStopped,
     estimate_tokens,
 )
-from services.scorer.scoring_model import ScoreRequest
+from services.scorer.scoring_model import ScoreRequest, ScoreResult
 from tests.scorer_service.fakes import FakeScorer
 
 WAIT_S = 30  # generous: only a broken scheduler ever reaches it
@@ -78,23 +79,35 @@ def test_live_requests_waiting_together_share_one_batch_capped_by_the_batch_size
     assert scheduler.take_batch() is None
 
 
-def test_a_live_request_is_scored_inside_the_stream_chunk_that_was_running() -> None:
-    live_futures = []
-    scheduler: InferenceScheduler
+class LiveArrivesDuring:
+    """A ``FakeScorer`` hook: whenever a batch led by ``trigger`` runs, a live request arrives."""
 
-    def arrive_during_the_chunk(requests: Sequence[ScoreRequest]) -> None:
-        if requests[0].reply == "stream reply 0":
-            live_futures.append(scheduler.submit_live(request("live reply")))
+    def __init__(self, trigger: str, live: ScoreRequest) -> None:
+        self.trigger, self.live = trigger, live
+        self.scheduler: InferenceScheduler | None = None
+        self.futures: list[Future[ScoreResult]] = []
 
-    scorer = FakeScorer(before_batch=arrive_during_the_chunk)
-    scheduler = InferenceScheduler(scorer, BatchPolicy(stream_batch_size=4, max_batch_wait_s=0))
-    stream = scheduler.submit_stream([request(f"stream reply {i}") for i in range(4)])
+    def __call__(self, requests: Sequence[ScoreRequest]) -> None:
+        if requests[0].reply == self.trigger and self.scheduler is not None:
+            self.futures.append(self.scheduler.submit_live(self.live))
+
+
+def run_one_stream_chunk(scheduler: InferenceScheduler) -> None:
     chunk = scheduler.take_batch()
     assert chunk is not None
     assert chunk.queue == "stream"
     scheduler.run_batch(chunk)
+
+
+def test_a_live_request_is_scored_inside_the_stream_chunk_that_was_running() -> None:
+    arrival = LiveArrivesDuring("stream reply 0", request("live reply"))
+    scorer = FakeScorer(before_batch=arrival)
+    scheduler = arrival.scheduler = InferenceScheduler(
+        scorer, BatchPolicy(stream_batch_size=4, max_batch_wait_s=0))
+    stream = scheduler.submit_stream([request(f"stream reply {i}") for i in range(4)])
+    run_one_stream_chunk(scheduler)
     # Served at the chunk's first pause, before the chunk finished: no batch of its own later.
-    assert live_futures[0].result(0).model_version == "fake-1"
+    assert arrival.futures[0].result(0).model_version == "fake-1"
     assert [f.result(0).evidence["tone"][0] for f in stream] == [
         f"stream reply {i}" for i in range(4)]
     assert [[r.reply for r in batch] for batch in scorer.batches] == [
@@ -103,21 +116,13 @@ def test_a_live_request_is_scored_inside_the_stream_chunk_that_was_running() -> 
 
 
 def test_a_live_batch_that_fails_inside_a_stream_chunk_does_not_fail_the_chunk() -> None:
-    live_futures = []
-    scheduler: InferenceScheduler
-
-    def arrive_during_the_chunk(requests: Sequence[ScoreRequest]) -> None:
-        if requests[0].reply == "stream reply":
-            live_futures.append(scheduler.submit_live(request("poison")))
-
-    scheduler = InferenceScheduler(FakeScorer(before_batch=arrive_during_the_chunk,
-                                              fail_on="poison"))
+    arrival = LiveArrivesDuring("stream reply", request("poison"))
+    scheduler = arrival.scheduler = InferenceScheduler(
+        FakeScorer(before_batch=arrival, fail_on="poison"))
     stream = scheduler.submit_stream([request("stream reply")])
-    chunk = scheduler.take_batch()
-    assert chunk is not None
-    scheduler.run_batch(chunk)
+    run_one_stream_chunk(scheduler)
     with pytest.raises(RuntimeError, match="cannot read"):
-        live_futures[0].result(0)
+        arrival.futures[0].result(0)
     assert stream[0].result(0).model_version == "fake-1"
 
 
@@ -200,16 +205,11 @@ def test_token_estimates_stay_within_the_model_s_sequence_length() -> None:
 def test_small_live_batches_run_on_one_thread_and_everything_else_on_all() -> None:
     calls: list[int] = []
     policy = BatchPolicy(single_thread_tokens=100, threads=2, max_batch_wait_s=0)
-    scheduler: InferenceScheduler
-
-    def live_arrives_mid_chunk(requests: Sequence[ScoreRequest]) -> None:
-        if requests[0].reply == "mid-chunk":
-            scheduler.submit_live(short)
-
-    scheduler = InferenceScheduler(FakeScorer(before_batch=live_arrives_mid_chunk), policy,
-                                   set_threads=calls.append)
     short, long = request("Sorry, I'll check."), request("I'm so sorry. " * 40)
     assert estimate_tokens(short) <= 100 < estimate_tokens(long)
+    arrival = LiveArrivesDuring("mid-chunk", short)
+    scheduler = arrival.scheduler = InferenceScheduler(
+        FakeScorer(before_batch=arrival), policy, set_threads=calls.append)
 
     def run(queue: str, item: ScoreRequest) -> None:
         if queue == "live":
@@ -225,6 +225,7 @@ def test_small_live_batches_run_on_one_thread_and_everything_else_on_all() -> No
     run("live", short)
     run("live", long)
     run("stream", request("mid-chunk"))  # a short live request served inside it: 1, then back
+    assert len(arrival.futures) == 1
     assert calls == [2, 1, 2, 1, 2], "set when the count changes, not on every batch"
 
 
