@@ -79,6 +79,23 @@ def test_hard_cases_are_present(train: list[dict[str, Any]]) -> None:
     assert sum(bool(r["history"]) for r in train) > 300, "earlier turns"
 
 
+def test_history_twins_differ_only_in_the_earlier_turn_and_personalization(
+    train: list[dict[str, Any]],
+) -> None:
+    by_id = {r["id"]: r for r in train}
+    grounded_ids = [i for i in by_id if i.startswith("train-history-") and i.endswith("-grounded")]
+    assert len(grounded_ids) >= 300
+    for grounded_id in grounded_ids:
+        grounded = by_id[grounded_id]
+        blind = by_id[grounded_id.removesuffix("-grounded") + "-blind"]
+        assert grounded["history"]
+        assert not blind["history"]
+        assert (grounded["reply"], grounded["customer"]) == (blind["reply"], blind["customer"])
+        kept = {d: v for d, v in grounded["labels"].items() if d != "personalization"}
+        assert kept == {d: v for d, v in blind["labels"].items() if d != "personalization"}
+        assert blind["labels"]["personalization"] < grounded["labels"]["personalization"]
+
+
 def test_length_does_not_separate_quality(train: list[dict[str, Any]]) -> None:
     """Weak replies are not simply short: canned/padded ones overlap strong ones in length."""
     words = Counter()

@@ -110,11 +110,6 @@ def test_weak_dimensions_get_suggestions_that_quote_the_conversation(
         assert any(detail in suggestion.text for detail in ("55821", "kettle", "Sunday"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known shortfall (model card): personalization labels count the reply's specifics, "
-    "not whether the customer gave them, so earlier turns barely move it (0.935 vs 0.942)",
-)
 def test_history_carries_the_specifics(scorer: EmpathyScorer) -> None:
     history = (Turn("customer", CUSTOMER), Turn("agent", "We'll look into it."))
     follow_up = "It's been five days and nothing has happened."

@@ -44,6 +44,11 @@ LENGTH_COUNTEREXAMPLES_PER_KIND = 150
 # Pairs of one reply with and without content-free pleasantries wrapped around it: the labels stay
 # the same (only a conversational channel's fit drops), so padding teaches the model nothing.
 PADDED_TWINS = 600
+# Pairs of one reply to a follow-up, with the earlier turn that gave the reply's specifics and
+# without it: the same specifics out of nowhere are not listening, so personalization is lower
+# (``BLIND_PERSONALIZATION_SHARE`` of the grounded label) and the model learns to read history.
+HISTORY_TWINS = 300
+BLIND_PERSONALIZATION_SHARE = 0.75
 LONG_REPLY_WORDS = 60
 SHORT_REPLY_WORDS = 45
 TEST_SHARE_PER_INDUSTRY = 0.22
@@ -197,6 +202,30 @@ def padded_twins(
     return records
 
 
+def history_twins(
+    situations: Sequence[Situation], count: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Each reply to a follow-up twice: with the earlier turns holding its specifics, and blind."""
+    records: list[dict[str, Any]] = []
+    while len(records) < 2 * count:
+        conversation = sample_conversation(rng.choice(situations), sample_channel(rng), rng)
+        if not conversation.history:
+            continue
+        profile, plan = sample_plan(conversation, rng)
+        grounded = example_record(conversation, profile, plan)
+        if not grounded["labels"]["personalization"]:
+            continue
+        blind = {**grounded, "history": [], "labels": {
+            **grounded["labels"],
+            "personalization": round(
+                grounded["labels"]["personalization"] * BLIND_PERSONALIZATION_SHARE, 4),
+        }}
+        index = len(records) // 2
+        records.append({"id": f"train-history-{index:04d}-grounded", **grounded})
+        records.append({"id": f"train-history-{index:04d}-blind", **blind})
+    return records
+
+
 def training_pairs(
     situations: Sequence[Situation], per_dimension: int, rng: random.Random
 ) -> list[dict[str, Any]]:
@@ -223,6 +252,7 @@ def generate(out_dir: Path, seed: int) -> dict[str, int]:
     train += length_counterexamples(
         train_situations, LENGTH_COUNTEREXAMPLES_PER_KIND, random.Random(seed + 5)
     )
+    train += history_twins(train_situations, HISTORY_TWINS, random.Random(seed + 7))
     test = build_examples(test_situations, TEST_EXAMPLES, random.Random(seed + 2), "test")
     pairs = contrast_pairs(
         test_situations, CONTRAST_PAIRS_PER_DIMENSION, random.Random(seed + 3), example_record
