@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import torch
 
+from services.scorer.model.layered import Pause
 from services.scorer.model.schema import ScoreRequest, ScoreResult, Turn
 from services.scorer.settings import ScorerSettings
 
 __all__ = ["BatchScorer", "Pause", "ScoreRequest", "ScoreResult", "Turn", "load_scorer"]
-
-# Called by the model at points where it can stop for a while (between encoder layers).
-Pause = Callable[[], None]
 
 log = logging.getLogger(__name__)
 

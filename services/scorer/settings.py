@@ -32,8 +32,9 @@ class ScorerSettings(ServiceSettings):
     device: DeviceChoice | None = Field(default=None, description="None: CUDA when present.")
     dtype: DtypeChoice = "auto"
     torch_threads: int = Field(default_factory=_cpu_count, ge=1)
-    # Compile the encoder at start (about 25 s on two cores): the bf16 encoder forward runs ~1.6x
-    # faster on the CPU. ``auto``: bf16 on the CPU only (services/scorer/model/compiled.py).
+    # Compile the encoder at start (15-40 s on two cores, one warm-up per thread count used):
+    # the bf16 encoder forward runs ~1.6x faster on the CPU. ``auto``: bf16 on the CPU only
+    # (services/scorer/model/compiled.py).
     compile: CompileChoice = "auto"
 
     # Streaming.

@@ -8,7 +8,7 @@ artifact that no longer loads with the code is a broken checkout, so that test f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from services.scorer.model.schema import (
     Suggestion,
     ToneScores,
 )
-from services.scorer.scoring_model import BatchScorer, load_scorer
+from services.scorer.scoring_model import BatchScorer, Pause, load_scorer
 from services.scorer.settings import ScorerSettings
 from shared.events.scores import DIMENSIONS
 from shared.settings import DatabaseSettings, KafkaSettings
@@ -47,7 +47,7 @@ class RuleScorer:
 
     def score_batch(self, requests: Sequence[ScoreRequest],
                     timings: dict[str, float] | None = None,
-                    pause: Callable[[], None] | None = None) -> list[ScoreResult]:
+                    pause: Pause | None = None) -> list[ScoreResult]:
         return [self._one(request) for request in requests]
 
     def _one(self, request: ScoreRequest) -> ScoreResult:

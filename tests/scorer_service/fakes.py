@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from services.scorer.model.schema import CustomerSignals, ScoreResult, ToneScores
-from services.scorer.scoring_model import ScoreRequest
+from services.scorer.scoring_model import Pause, ScoreRequest
 from shared.events.scores import DIMENSIONS
 
 
@@ -39,7 +39,7 @@ class FakeScorer:
 
     def score_batch(self, requests: Sequence[ScoreRequest],
                     timings: dict[str, float] | None = None,
-                    pause: Callable[[], None] | None = None) -> list[ScoreResult]:
+                    pause: Pause | None = None) -> list[ScoreResult]:
         with self._lock:
             self.batches.append(list(requests))
         if self._before_batch is not None:

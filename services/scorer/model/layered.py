@@ -19,6 +19,7 @@ from typing import Any, cast
 import torch
 from transformers.masking_utils import create_bidirectional_mask
 
+# Called by the model where it can stop for a while (between layers, examples and results).
 Pause = Callable[[], None]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ import torch
 
 from services.scorer.model.cues import sentence_cues
 from services.scorer.model.echo import sentence_echo
+from services.scorer.model.layered import Pause
 from services.scorer.model.rubric import CHANNELS
 from services.scorer.model.schema import ScoreRequest
 from services.scorer.model.sentences import sentence_spans
@@ -100,7 +101,7 @@ class RequestTokenizer:
         return [list(ids) for ids in encoded["input_ids"]]
 
     def tokenize(
-        self, requests: Sequence[ScoreRequest], pause: Callable[[], None] | None = None
+        self, requests: Sequence[ScoreRequest], pause: Pause | None = None
     ) -> list[TokenizedExample]:
         """``pause`` is called before each example's bookkeeping (about a millisecond each)."""
         sides = [build_customer_side(request) for request in requests]
