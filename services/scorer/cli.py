@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--finetune-epochs", type=int, default=None,
                        help="override the epochs of stage two (top layer); 0 skips it")
     train.add_argument("--seed", type=int, default=None, help="override the fixed seed")
+    train.add_argument("--ensemble-size", type=_positive_int, default=None,
+                       help="override how many head sets (seeds seed, seed+1, ...) to train and "
+                       "average when scoring")
     train.add_argument("--no-evaluate", action="store_true",
                        help="skip the held-out evaluation after training")
     _add_paths(train)
@@ -78,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="train/test/contrast JSONL")
     parser.add_argument("--artifact-dir", type=Path, default=ARTIFACT_DIR, help="heads + manifest")
@@ -103,6 +113,8 @@ def _train(args: argparse.Namespace) -> int:
         config = replace(config, finetune_epochs=args.finetune_epochs)
     if args.seed is not None:
         config = replace(config, seed=args.seed)
+    if args.ensemble_size is not None:
+        config = replace(config, ensemble_size=args.ensemble_size)
     started = time.perf_counter()
     summary = train(config, args.data_dir, args.artifact_dir, not args.quiet, args.device)
     print(f"trained {summary.model_version} on {summary.examples} examples: encode "

@@ -34,7 +34,7 @@ from services.scorer.scoring_model import BatchScorer, Pause, ScoreRequest, Scor
 
 log = logging.getLogger(__name__)
 
-MAX_SEQUENCE_TOKENS = 256  # the model truncates the customer side beyond this
+MAX_SEQUENCE_TOKENS = 320  # the model truncates the customer side beyond this
 # WordPiece on English support text averages a little over four characters per token.
 _CHARS_PER_TOKEN = 4
 

@@ -64,8 +64,8 @@ def _padded(request: ScoreRequest) -> ScoreRequest:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known shortfall (model card): unseen filler still raises a few scores, by up to 0.19 "
-    "(7 of 477 held-out scores gain more than 0.05; on average padding lowers scores by 0.06)",
+    reason="known shortfall (model card): unseen filler still raises one held-out score of 477 "
+    "by just over 0.05 (0.052, next_steps of one chat reply); the previous model: 7, up to 0.19",
 )
 def test_padding_with_empty_filler_never_raises_any_score(
     scorer: EmpathyScorer, test_split: list[LabelledExample]

@@ -126,3 +126,42 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
     generate(tmp_path, SEED)
     for name in ("train.jsonl", "test.jsonl", "contrast.jsonl"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+def test_padded_twins_keep_their_labels_and_put_filler_inside_and_outside_the_frame(
+    train: list[dict[str, Any]],
+) -> None:
+    by_id = {record["id"]: record for record in train}
+    stems = sorted(i.removesuffix("-plain") for i in by_id if i.startswith("train-padded-")
+                   and i.endswith("-plain"))
+    assert len(stems) == 600
+    placements: Counter[bool] = Counter()
+    for stem in stems:
+        plain, padded = by_id[f"{stem}-plain"], by_id[f"{stem}-padded"]
+        assert len(padded["reply"]) > len(plain["reply"])
+        # Only the channel-adjusted tone may drop (pleasantries are the wrong register for chat).
+        for dim in DIMENSIONS:
+            if dim != "tone":
+                assert padded["labels"][dim] == plain["labels"][dim], (stem, dim)
+        assert padded["tone"]["raw"] == plain["tone"]["raw"], stem
+        assert padded["labels"]["tone"] <= plain["labels"]["tone"], stem
+        if plain["reply"].startswith("Dear"):
+            placements[padded["reply"].startswith("Dear")] += 1
+    # Letters show both: pleasantries inside the body (the padded letter still opens "Dear ...",
+    # as it does when all the filler went after the signature) and pasted before the greeting.
+    inside, outside = placements[True], placements[False]
+    assert inside > 10 and outside > 10, placements
+
+
+def test_the_padding_tests_filler_is_not_in_the_training_data(
+    train: list[dict[str, Any]],
+) -> None:
+    """What tests/scorer/test_anti_gaming.py pads with must be new to the model."""
+    from tests.scorer.test_anti_gaming import UNSEEN_FILLER_HEAD, UNSEEN_FILLER_TAIL
+
+    sentences = [s.strip() + "." for s in f"{UNSEEN_FILLER_HEAD} {UNSEEN_FILLER_TAIL}".split(".")
+                 if s.strip()]
+    assert len(sentences) == 4
+    for record in train:
+        for sentence in sentences:
+            assert sentence.lower() not in record["reply"].lower(), record["id"]

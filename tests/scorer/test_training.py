@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from services.scorer.model import EmpathyScorer, ScoreRequest
 from services.scorer.model.dataset import DATA_DIR
@@ -32,6 +33,12 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def test_fine_tuning_an_ensemble_is_refused(small_data: Path, tmp_path: Path) -> None:
+    config = TrainConfig(epochs=1, finetune_epochs=1, ensemble_size=2)
+    with pytest.raises(ValueError, match="ensemble_size=1"):
+        train(config, small_data, tmp_path, progress=False)
+
+
 def _train(data_dir: Path, artifact_dir: Path, seed: int) -> str:
     config = TrainConfig(seed=seed, epochs=2, batch_size=32)
     return train(config, data_dir, artifact_dir, progress=False).model_version
@@ -49,9 +56,14 @@ def test_training_is_deterministic_and_the_artifact_scores(
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model_version"] == first
     assert manifest["train_examples"] == SLICE
+    assert manifest["ensemble_size"] == TrainConfig().ensemble_size == 2
     assert set(manifest["train_seconds"]) >= {"encode", "fit_heads"}
 
     scorer = EmpathyScorer.load(tmp_path / "a", dtype="fp32")
+    first_member, second_member = scorer.heads.members
+    assert not torch.equal(  # seeds 7 and 8: two different members, not one twice
+        first_member.score_out.weight, second_member.score_out.weight
+    )
     result = scorer.score_batch([ScoreRequest("chat", "My parcel is late.", "Sorry, I'll check.")])
     assert result[0].model_version == first
     assert 0.0 <= result[0].overall <= 1.0

@@ -37,13 +37,16 @@ CONTRAST_PAIRS_PER_DIMENSION = 40
 # Minimal pairs drawn from *training* situations and added to train.jsonl as ordinary examples: two
 # near-identical replies with different labels teach exactly the one-move differences (a kind no vs
 # a waffle, a partial plan vs none) that averaged examples blur.
-TRAIN_PAIRS_PER_DIMENSION = 60
+TRAIN_PAIRS_PER_DIMENSION = 90
 # Replies whose length runs against their quality: long canned ones and short excellent ones, so
 # that length cannot stand in for quality in training.
 LENGTH_COUNTEREXAMPLES_PER_KIND = 150
 # Pairs of one reply with and without content-free pleasantries wrapped around it: the labels stay
 # the same (only a conversational channel's fit drops), so padding teaches the model nothing.
 PADDED_TWINS = 600
+# Of those, the share with the pleasantries pasted around the whole reply (before "Dear ..." and
+# after the signature) rather than inside its body.
+FILLER_OUTSIDE_FRAME_SHARE = 0.5
 # Pairs of one reply to a follow-up, with the earlier turn that gave the reply's specifics and
 # without it: the same specifics out of nowhere are not listening, so personalization is lower
 # (``BLIND_PERSONALIZATION_SHARE`` of the grounded label) and the model learns to read history.
@@ -195,7 +198,10 @@ def padded_twins(
         conversation = sample_conversation(rng.choice(situations), sample_channel(rng), rng)
         profile, plan = sample_plan(conversation, rng)
         plain = replace(plan, filler=0)
-        padded = replace(plan, filler=rng.randint(2, 4), filler_pool=TRAINING_FILLER)
+        padded = replace(
+            plan, filler=rng.randint(2, 4), filler_pool=TRAINING_FILLER,
+            filler_outside_frame=rng.random() < FILLER_OUTSIDE_FRAME_SHARE,
+        )
         for name, variant in (("plain", plain), ("padded", padded)):
             record = example_record(conversation, profile, variant)
             records.append({"id": f"train-padded-{index:04d}-{name}", **record})

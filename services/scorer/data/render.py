@@ -73,6 +73,9 @@ class ReplyPlan:
     choice_seed: int
     # Where filler sentences come from; training-only augmentation draws on a wider pool.
     filler_pool: tuple[str, ...] = FILLER
+    # Filler around the whole reply, greeting and sign-off included, instead of inside the body:
+    # a padder pastes pleasantries anywhere, not where a letter writer would put them.
+    filler_outside_frame: bool = False
 
     def with_level(self, dimension: str, level: str) -> ReplyPlan:
         return replace(self, levels={**self.levels, dimension: level})
@@ -119,11 +122,16 @@ def render_reply(conversation: Conversation, plan: ReplyPlan) -> RenderedReply:
         body = tone + body
     elif position == "end":
         body += tone
-    body = _with_filler(body, plan, values)
+    filler_head, filler_tail = _filler(plan, values)
+    if not plan.filler_outside_frame:
+        body = filler_head + body + filler_tail
     if conversation.channel == "voice" and plan.register == "voice":
         body = _as_speech(body, random.Random(f"{plan.choice_seed}:voice"))
+    text = _wrap(body, plan, values, facts)
+    if plan.filler_outside_frame:
+        text = " ".join([*filler_head, text, *filler_tail])
     return RenderedReply(
-        text=_wrap(body, plan, values, facts),
+        text=text,
         facts=frozenset(facts),
         content_sentences=content_sentences,
     )
@@ -156,13 +164,14 @@ def _fill(template: str, values: dict[str, str], facts: set[str]) -> str:
     return template.format(**values)
 
 
-def _with_filler(body: list[str], plan: ReplyPlan, values: dict[str, str]) -> list[str]:
+def _filler(plan: ReplyPlan, values: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The plan's filler sentences, split into those before the reply and those after it."""
     if plan.filler == 0:
-        return body
+        return [], []
     rng = random.Random(f"{plan.choice_seed}:filler")
     filler = [sentence.format(**values) for sentence in rng.sample(plan.filler_pool, plan.filler)]
     head = rng.randint(0, len(filler))
-    return filler[:head] + body + filler[head:]
+    return filler[:head], filler[head:]
 
 
 def _wrap(body: list[str], plan: ReplyPlan, values: dict[str, str], facts: set[str]) -> str:

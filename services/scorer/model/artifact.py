@@ -1,8 +1,9 @@
 """The committed artifact: head weights + IDF table (safetensors) and a JSON manifest.
 
-safetensors holds plain tensors only, so loading never unpickles code. The model version is the
-semantic version plus the first 8 hex digits of the weights file's sha256: any retrain that changes
-a single weight changes the version every score carries.
+safetensors holds plain tensors only, so loading never unpickles code. The heads are an ensemble
+(``ensemble.py``): the manifest says how many members, their weights are ``members.<i>.*``. The
+model version is the semantic version plus the first 8 hex digits of the weights file's sha256:
+any retrain that changes a single weight changes the version every score carries.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
-from services.scorer.model.heads import EmpathyHeads, HeadConfig
+from services.scorer.model.ensemble import HeadEnsemble
+from services.scorer.model.heads import HeadConfig
 from services.scorer.model.top_layer import DELTA_PREFIX
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "artifacts"
@@ -28,7 +30,7 @@ _IDF_KEY = "echo.idf"
 
 @dataclass(frozen=True)
 class LoadedArtifact:
-    heads: EmpathyHeads
+    heads: HeadEnsemble
     idf: torch.Tensor
     top_layer_delta: dict[str, torch.Tensor]  # empty when the encoder is used as shipped
     model_version: str
@@ -42,7 +44,7 @@ def model_version_for(weights_path: Path) -> str:
 
 def save_artifact(
     directory: Path,
-    heads: EmpathyHeads,
+    heads: HeadEnsemble,
     idf: torch.Tensor,
     manifest: dict[str, Any],
     top_layer_delta: dict[str, torch.Tensor] | None = None,
@@ -61,6 +63,7 @@ def save_artifact(
     full_manifest = {
         "model_version": version,
         "head_config": heads.config.as_dict(),
+        "ensemble_size": len(heads),
         **manifest,
     }
     write_manifest(directory, full_manifest)
@@ -89,7 +92,7 @@ def load_artifact(directory: Path | None = None) -> LoadedArtifact:
     tensors = load_file(str(weights_path))
     idf = tensors.pop(_IDF_KEY)
     delta = {name: tensors.pop(name) for name in list(tensors) if name.startswith(DELTA_PREFIX)}
-    heads = EmpathyHeads(config)
+    heads = HeadEnsemble.untrained(int(manifest["ensemble_size"]), config)
     heads.load_state_dict(tensors, strict=True)
     heads.eval()
     return LoadedArtifact(

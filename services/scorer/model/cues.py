@@ -33,6 +33,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:today|tomorrow|tonight|within|by|before|until|hours?|minutes?|days?|"
         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2}(?::\d{2})?\s?[ap]m)\b",
         re.IGNORECASE)),
+    # A plan announced as such ("the next step is", "here's what happens next"): without it a
+    # partial plan and a reply with no plan at all embed much alike.
+    ("plan", re.compile(
+        r"\b(?:the plan is|plan is to|next steps?|here's what|what happens next|"
+        r"what will happen)\b", re.IGNORECASE)),
     ("digits", re.compile(r"\d+")),
     ("apology", re.compile(r"\b(?:sorry|apologi[sz]e\w*|apologies|regret)\b", re.IGNORECASE)),
     ("ownership", re.compile(

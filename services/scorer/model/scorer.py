@@ -17,8 +17,8 @@ from services.scorer.model.artifact import load_artifact
 from services.scorer.model.compiled import compile_encoder, should_compile, warm_up
 from services.scorer.model.device import select_device, select_dtype
 from services.scorer.model.encoder import load_encoder, load_tokenizer
+from services.scorer.model.ensemble import HeadEnsemble
 from services.scorer.model.features import batch_inputs, length_buckets
-from services.scorer.model.heads import EmpathyHeads
 from services.scorer.model.layered import LayeredEncoder, Pause
 from services.scorer.model.pooling import pool_features
 from services.scorer.model.postprocess import RawPrediction, build_result, split_outputs
@@ -42,7 +42,7 @@ class EmpathyScorer:
         self,
         encoder: LayeredEncoder,
         tokenizer: RequestTokenizer,
-        heads: EmpathyHeads,
+        heads: HeadEnsemble,
         model_version: str,
         device_name: str,
         dtype_name: str,

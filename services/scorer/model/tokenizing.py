@@ -24,9 +24,9 @@ from services.scorer.model.rubric import CHANNELS
 from services.scorer.model.schema import ScoreRequest
 from services.scorer.model.sentences import sentence_spans
 
-MAX_SEQUENCE_TOKENS = 256
-MAX_REPLY_TOKENS = 176
-MAX_REPLY_SENTENCES = 16
+MAX_SEQUENCE_TOKENS = 320
+MAX_REPLY_TOKENS = 240
+MAX_REPLY_SENTENCES = 20
 MAX_CUSTOMER_SENTENCES = 10
 _ROLE_PREFIX = {"customer": "Customer", "agent": "Agent", "bot": "Bot", "system": "System"}
 

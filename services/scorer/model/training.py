@@ -1,6 +1,8 @@
 """``python -m services.scorer train``: reproduce the committed model from the repo's data.
 
-The encoder runs once over the training set and the heads are fitted on its frozen features.
+The encoder runs once over the training set and the heads are fitted on its frozen features:
+``ensemble_size`` head sets from consecutive seeds (``ensemble.py`` says why), each in its own
+process on one thread, so they fit side by side and every member is the same on any machine.
 Where the CPU multiplies bf16 natively (AMX), the corpus is encoded twice, in fp32 and in bf16, and
 every step fits the heads on both with a penalty on any difference between their outputs: the
 service runs in bf16 on such CPUs, and its scores must stay within 0.02 of fp32. Small Gaussian
@@ -15,13 +17,15 @@ Everything is seeded.
 from __future__ import annotations
 
 import math
+import os
 import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from tqdm import tqdm
@@ -37,6 +41,7 @@ from services.scorer.model.dataset import (
 from services.scorer.model.device import multiplies_bf16_natively, select_device
 from services.scorer.model.echo import compute_idf
 from services.scorer.model.encoder import BASE_MODEL_NAME, load_encoder, load_tokenizer
+from services.scorer.model.ensemble import HeadEnsemble
 from services.scorer.model.features import encode_in_order
 from services.scorer.model.finetuning import FinetuneSettings, finetune_top_layer
 from services.scorer.model.heads import EmpathyHeads, HeadConfig, HeadOutputs
@@ -53,17 +58,18 @@ _NOISY_FEATURES = ("reply_sentences", "customer_sentences", "customer_vector", "
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 20251126
+    ensemble_size: int = 2  # head sets, seeds ``seed``, ``seed + 1``, ...; averaged at scoring
     epochs: int = 30  # stage one: heads on frozen features
     batch_size: int = 128
     learning_rate: float = 2e-3
     weight_decay: float = 0.01
-    feature_noise: float = 0.01
+    feature_noise: float = 0.03
     # Weight of the mean absolute difference between the heads' outputs on fp32 and bf16
     # features; 0 (or a CPU without AMX) trains on fp32 features alone.
     precision_consistency: float = 30.0
     # Weight of the penalty on any score the padded twin of a reply gets above the plain one
     # (see ``padding_penalty``); 0 turns it off.
-    padding_penalty: float = 10.0
+    padding_penalty: float = 40.0
     padding_batch_size: int = 32
     finetune_epochs: int = 0  # stage two: top layer + heads; 0 keeps the encoder as shipped
     finetune_batch_size: int = 32
@@ -132,6 +138,8 @@ def fit_heads(
     progress: bool,
     bf16_features: SpanFeatures | None = None,
     padded_pairs: torch.Tensor | None = None,
+    label: str = "fitting heads",
+    position: int = 0,
 ) -> tuple[EmpathyHeads, dict[str, float]]:
     """Fit the heads on ``features``; with ``bf16_features`` (the same examples through the
     bf16 encoder), on both, penalising any difference between the two outputs; with
@@ -149,8 +157,8 @@ def fit_heads(
     generator = torch.Generator().manual_seed(config.seed)
     parts: dict[str, float] = {}
     heads.train()
-    for _ in tqdm(range(config.epochs), desc="fitting heads", unit="epoch", file=sys.stderr,
-                  disable=not progress):
+    for _ in tqdm(range(config.epochs), desc=label, unit="epoch", file=sys.stderr,
+                  disable=not progress, position=position):
         order = torch.randperm(count, generator=generator)
         totals: dict[str, float] = {}
         for start in range(0, count, config.batch_size):
@@ -189,6 +197,51 @@ def fit_heads(
     return heads, parts
 
 
+def fit_ensemble(
+    features: SpanFeatures,
+    targets: Targets,
+    config: TrainConfig,
+    progress: bool,
+    bf16_features: SpanFeatures | None = None,
+    padded_pairs: torch.Tensor | None = None,
+) -> tuple[HeadEnsemble, dict[str, float]]:
+    """``config.ensemble_size`` members, member ``i`` seeded ``config.seed + i``; returns the
+    ensemble and the first member's last losses. On the CPU each member fits in a process of its
+    own on one thread (torch passes the features through shared memory, not copies)."""
+    size = config.ensemble_size
+    jobs = [
+        (features, targets, replace(config, seed=config.seed + i), progress, bf16_features,
+         padded_pairs, f"fitting heads {i + 1}/{size}", i)
+        for i in range(size)
+    ]
+    if features.channel.device.type != "cpu":
+        fitted = [_fit_member(*job) for job in jobs]
+    else:
+        context = torch.multiprocessing.get_context("spawn")
+        workers = max(1, min(size, os.cpu_count() or 1))
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            fitted = list(pool.map(_fit_member, *zip(*jobs, strict=True)))
+    members = []
+    for state, _ in fitted:
+        member = EmpathyHeads(HeadConfig())
+        member.load_state_dict(state)
+        members.append(member.eval())
+    return HeadEnsemble(members), fitted[0][1]
+
+
+def _fit_member(
+    features: SpanFeatures, targets: Targets, config: TrainConfig, progress: bool,
+    bf16_features: SpanFeatures | None, padded_pairs: torch.Tensor | None, label: str,
+    position: int,
+) -> tuple[dict[str, torch.Tensor], dict[str, float]]:
+    """One member, on one thread: the same weights for a seed whatever the machine's cores."""
+    torch.set_num_threads(1)
+    heads, parts = fit_heads(
+        features, targets, config, progress, bf16_features, padded_pairs, label, position
+    )
+    return heads.state_dict(), parts
+
+
 def train(
     config: TrainConfig | None = None,
     data_dir: Path = DATA_DIR,
@@ -197,6 +250,8 @@ def train(
     device: str | None = None,
 ) -> TrainSummary:
     config = config or TrainConfig()
+    if config.finetune_epochs > 0 and config.ensemble_size != 1:
+        raise ValueError("fine-tuning the top layer trains one head set: set ensemble_size=1")
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     device = select_device(device)
@@ -221,7 +276,7 @@ def train(
         ).features
     encoded = time.perf_counter()
     pairs = padded_twin_pairs(examples)
-    heads, final_loss = fit_heads(
+    heads, final_loss = fit_ensemble(
         corpus.features, targets, config, progress, bf16_features,
         torch.tensor(pairs, dtype=torch.long) if pairs else None,
     )
@@ -231,8 +286,8 @@ def train(
         tuned = load_encoder(device, "fp32")
         base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
         final_loss = finetune_top_layer(
-            tuned, heads, corpus.below_top, corpus.tokenized, targets,
-            _finetune_settings(config, device), progress,
+            tuned, cast(EmpathyHeads, heads.members[0]), corpus.below_top, corpus.tokenized,
+            targets, _finetune_settings(config, device), progress,
         )
         delta = layer_delta(top_layer(tuned), base_state)
     finished = time.perf_counter()

@@ -344,3 +344,50 @@ TRAINING_FILLER: tuple[str, ...] = (
     "All the best from the {company} support team.",
     "Thanks so much for getting in touch.",
 )
+
+
+def _combined_pleasantries() -> tuple[str, ...]:
+    """Hundreds more pleasantries from interchangeable parts, so that padding in training never
+    repeats often enough to be memorised as neutral (the padding test's filler, in
+    tests/scorer/test_anti_gaming.py, is deliberately none of these)."""
+    appreciation = [
+        f"{who} {feel} {what}."
+        for who in ("We", "Our team", "Everyone at {company}", "All of us here", "The whole team")
+        for feel in ("truly appreciate", "really value", "are grateful for", "always welcome",
+                     "sincerely appreciate")
+        for what in ("your business", "your patience", "customers like you", "your kind words",
+                     "the chance to help", "your feedback", "every message we receive",
+                     "your custom")
+    ]
+    thanks = [
+        f"{thank} for {how}{when}."
+        for thank in ("Thank you", "Thanks", "Many thanks")
+        for how in ("reaching out", "contacting us", "your message", "choosing {company}")
+        for when in ("", " today", " this week")
+    ]
+    wishes = [
+        f"We wish you a {kind} {span}."
+        for kind in ("great", "lovely", "wonderful", "relaxing")
+        for span in ("day", "weekend", "evening", "afternoon")
+    ]
+    values = [
+        f"{value} {is_what}."
+        for value in ("Customer care", "Your satisfaction", "Excellent service",
+                      "Going the extra mile")
+        for is_what in ("matters enormously to us", "is what drives our team",
+                        "is something we never compromise on")
+    ]
+    # Compound pleasantries, the way long letters string them together.
+    compounds = [
+        f"{first}, and {second}."
+        for first in ("We hope you enjoy the rest of your day", "We hope this helps",
+                      "It was good to hear from you", "We are always glad to assist")
+        for second in ("we look forward to hearing from you again",
+                       "we remain at your service", "we thank you for your trust in us",
+                       "we hope to see you again soon")
+    ]
+    return tuple(appreciation + thanks + wishes + values + compounds)
+
+
+# dict.fromkeys: drop the few combinations that repeat a hand-written line, keeping the order.
+TRAINING_FILLER = tuple(dict.fromkeys(TRAINING_FILLER + _combined_pleasantries()))

@@ -1,0 +1,109 @@
+"""The head ensemble averages its members' probabilities, and round-trips through the artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from services.scorer.model.artifact import load_artifact, save_artifact
+from services.scorer.model.ensemble import HeadEnsemble
+from services.scorer.model.heads import EmpathyHeads, HeadConfig
+from services.scorer.model.pooling import CUSTOMER_AUX_FEATURES, REPLY_AUX_FEATURES, SpanFeatures
+from services.scorer.model.rubric import CHANNELS
+from services.scorer.model.tokenizing import MAX_CUSTOMER_SENTENCES, MAX_REPLY_SENTENCES
+
+BATCH = 4
+HIDDEN = HeadConfig().hidden_size
+
+
+def _features(seed: int = 0) -> SpanFeatures:
+    """Random head inputs of the right shapes; the last reply sentences are padding slots."""
+    g = torch.Generator().manual_seed(seed)
+    reply_mask = torch.ones(BATCH, MAX_REPLY_SENTENCES, dtype=torch.bool)
+    reply_mask[:, 5:] = False
+    customer_mask = torch.ones(BATCH, MAX_CUSTOMER_SENTENCES, dtype=torch.bool)
+    customer_mask[:, 3:] = False
+    return SpanFeatures(
+        reply_sentences=torch.randn(BATCH, MAX_REPLY_SENTENCES, 2 * HIDDEN, generator=g),
+        reply_sentence_mask=reply_mask,
+        reply_sentence_aux=torch.rand(BATCH, MAX_REPLY_SENTENCES, REPLY_AUX_FEATURES, generator=g),
+        customer_sentences=torch.randn(BATCH, MAX_CUSTOMER_SENTENCES, 2 * HIDDEN, generator=g),
+        customer_sentence_mask=customer_mask,
+        customer_sentence_aux=torch.rand(
+            BATCH, MAX_CUSTOMER_SENTENCES, CUSTOMER_AUX_FEATURES, generator=g
+        ),
+        customer_vector=torch.randn(BATCH, HIDDEN, generator=g),
+        reply_vector=torch.randn(BATCH, HIDDEN, generator=g),
+        reply_log_tokens=torch.full((BATCH,), 4.0),
+        channel=torch.arange(BATCH) % len(CHANNELS),
+    )
+
+
+def _members(count: int) -> list[EmpathyHeads]:
+    members = []
+    for seed in range(count):
+        torch.manual_seed(seed)
+        members.append(EmpathyHeads().eval())
+    return members
+
+
+@torch.inference_mode()
+def test_an_ensemble_of_one_is_its_member() -> None:
+    (member,) = _members(1)
+    features = _features()
+    alone, wrapped = member(features), HeadEnsemble([member])(features)
+    assert torch.equal(alone.score_logits, wrapped.score_logits)
+    assert torch.equal(alone.reply_attention, wrapped.reply_attention)
+
+
+@torch.inference_mode()
+def test_scores_and_distributions_are_the_means_of_the_members() -> None:
+    first, second = _members(2)
+    features = _features()
+    a, b = first(features), second(features)
+    both = HeadEnsemble([first, second])(features)
+    assert not torch.allclose(a.score_logits, b.score_logits), "members must differ"
+    expected = (torch.sigmoid(a.score_logits) + torch.sigmoid(b.score_logits)) / 2
+    torch.testing.assert_close(torch.sigmoid(both.score_logits), expected)
+    expected_fit = (torch.sigmoid(a.channel_fit_logit) + torch.sigmoid(b.channel_fit_logit)) / 2
+    torch.testing.assert_close(torch.sigmoid(both.channel_fit_logit), expected_fit)
+    emotions = (torch.softmax(a.emotion_logits, -1) + torch.softmax(b.emotion_logits, -1)) / 2
+    torch.testing.assert_close(torch.softmax(both.emotion_logits, -1), emotions)
+    attention = both.reply_attention
+    torch.testing.assert_close(attention, (a.reply_attention + b.reply_attention) / 2)
+    torch.testing.assert_close(attention.sum(-1), torch.ones_like(attention.sum(-1)))
+
+
+@torch.inference_mode()
+def test_a_score_no_member_raises_is_not_raised_by_the_ensemble() -> None:
+    """Averaging probabilities keeps the members' guarantees: the padding test's premise."""
+    first, second = _members(2)
+    plain, padded = _features(0), _features(1)
+    ensemble = HeadEnsemble([first, second])
+    member_gains = torch.stack(
+        [torch.sigmoid(m(padded).score_logits) - torch.sigmoid(m(plain).score_logits)
+         for m in (first, second)]
+    )
+    gain = torch.sigmoid(ensemble(padded).score_logits) - torch.sigmoid(
+        ensemble(plain).score_logits
+    )
+    assert (gain <= member_gains.max(0).values + 1e-6).all()
+
+
+def test_an_empty_ensemble_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        HeadEnsemble([])
+
+
+@torch.inference_mode()
+def test_the_artifact_keeps_every_member(tmp_path: Path) -> None:
+    ensemble = HeadEnsemble(_members(2)).eval()
+    version = save_artifact(tmp_path, ensemble, torch.ones(8), {"seed": 1})
+    loaded = load_artifact(tmp_path)
+    assert loaded.model_version == version
+    assert loaded.manifest["ensemble_size"] == 2
+    assert len(loaded.heads) == 2
+    features = _features()
+    assert torch.equal(ensemble(features).score_logits, loaded.heads(features).score_logits)
