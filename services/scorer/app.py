@@ -62,7 +62,7 @@ def create_app(settings: ScorerSettings | None = None, *,
                                                                              settings)
             metrics.set_model_info(version=model.model_version, dtype=model.dtype_name,
                                    device=model.device_name,
-                                   compiled=getattr(model, "compiled", False))
+                                   compiled=model.compiled)
             state.scorer = model
             state.scheduler = InferenceScheduler(model, batch_policy(settings),
                                                  set_threads=set_intra_op_threads)
