@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     requests = [example.request() for example in load_examples()]
     stream = [requests[i % len(requests)] for i in range(args.stream)]
     scorer.score_batch(requests[:16])
-    compiled = " (compiled)" if getattr(scorer, "compiled", False) else ""
+    compiled = " (compiled)" if scorer.compiled else ""
     print(f"{scorer.model_version} on {scorer.device_name} in {scorer.dtype_name}{compiled}, "
           f"{args.threads} threads")
     costs = call_costs_ms(scorer, requests)

@@ -144,9 +144,9 @@ def rows() -> list[Row]:
             Target("sum(rapport_scorer_consumer_lag)", "total"),
             Target("sum by (instance) (rapport_scorer_consumer_lag)", "{{instance}}"),
         ), width=8),
-        Panel("Replicas by model version, dtype and device", (
-            Target("count by (version, dtype, device) (rapport_scorer_model_info)",
-                   "{{version}} {{dtype}} {{device}}"),
+        Panel("Replicas by model version, dtype, device and compiling", (
+            Target("count by (version, dtype, device, compiled) (rapport_scorer_model_info)",
+                   "{{version}} {{dtype}} {{device}} compiled={{compiled}}"),
         ), kind="stat", width=8,
             description="From rapport_scorer_model_info; a replica missing here has no model "
                         "loaded (alert RapportScorerModelNotLoaded)."),

@@ -61,7 +61,8 @@ def create_app(settings: ScorerSettings | None = None, *,
             model = scorer if scorer is not None else await asyncio.to_thread(load_scorer,
                                                                              settings)
             metrics.set_model_info(version=model.model_version, dtype=model.dtype_name,
-                                   device=model.device_name)
+                                   device=model.device_name,
+                                   compiled=model.compiled)
             state.scorer = model
             state.scheduler = InferenceScheduler(model, batch_policy(settings),
                                                  set_threads=set_intra_op_threads)

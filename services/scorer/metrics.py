@@ -8,7 +8,8 @@
 - ``rapport_scorer_messages_total{outcome}``: agent messages by outcome
   (scored, duplicate, skipped, invalid).
 - ``rapport_scorer_consumer_lag``: records behind the end of the assigned partitions.
-- ``rapport_scorer_model_info{version, dtype, device}``: always 1; joins dashboards to a model.
+- ``rapport_scorer_model_info{version, dtype, device, compiled}``: always 1; joins dashboards to a
+  model (``compiled``: whether the encoder runs TorchInductor-compiled, "true"/"false").
 
 Labels are fixed, small sets created up front: never agent, conversation or message ids.
 """
@@ -64,7 +65,9 @@ CONSUMER_LAG = Gauge(
     f"{PREFIX}_consumer_lag", "Records between the committed position and the end of the "
     "assigned partitions of support.interactions.v1.",
 )
-MODEL_INFO = Info(f"{PREFIX}_model", "The loaded model: version, dtype and device.")
+MODEL_INFO = Info(
+    f"{PREFIX}_model", "The loaded model: version, dtype, device and whether it is compiled."
+)
 
 for _stage in STAGES:
     STAGE_DURATION.labels(_stage)
@@ -85,5 +88,7 @@ def count_messages(outcome: Outcome, count: int = 1) -> None:
         MESSAGES.labels(outcome).inc(count)
 
 
-def set_model_info(*, version: str, dtype: str, device: str) -> None:
-    MODEL_INFO.info({"version": version, "dtype": dtype, "device": device})
+def set_model_info(*, version: str, dtype: str, device: str, compiled: bool) -> None:
+    MODEL_INFO.info(
+        {"version": version, "dtype": dtype, "device": device, "compiled": str(compiled).lower()}
+    )

@@ -26,6 +26,7 @@ class BatchScorer(Protocol):
     model_version: str
     dtype_name: str
     device_name: str
+    compiled: bool  # the encoder runs TorchInductor-compiled
 
     def score_batch(
         self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None,
@@ -62,5 +63,5 @@ def load_scorer(settings: ScorerSettings) -> BatchScorer:
     )
     log.info("model %s loaded on %s in %s%s with %d threads", scorer.model_version,
              scorer.device_name, scorer.dtype_name,
-             " (compiled)" if getattr(scorer, "compiled", False) else "", settings.torch_threads)
+             " (compiled)" if scorer.compiled else "", settings.torch_threads)
     return scorer

@@ -44,6 +44,7 @@ class RuleScorer:
     model_version = "rule-stand-in+0"
     dtype_name = "fp32"
     device_name = "cpu"
+    compiled = False
 
     def score_batch(self, requests: Sequence[ScoreRequest],
                     timings: dict[str, float] | None = None,

@@ -29,6 +29,7 @@ class FakeScorer:
     model_version = "fake-1"
     dtype_name = "fp32"
     device_name = "cpu"
+    compiled = False
 
     def __init__(self, before_batch: Callable[[Sequence[ScoreRequest]], None] | None = None,
                  fail_on: str | None = None) -> None:
