@@ -62,11 +62,6 @@ def _padded(request: ScoreRequest) -> ScoreRequest:
     return ScoreRequest(request.channel, request.customer, reply, request.history)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known shortfall (model card): unseen filler still raises one held-out score of 477 "
-    "by just over 0.05 (0.052, next_steps of one chat reply); the previous model: 7, up to 0.19",
-)
 def test_padding_with_empty_filler_never_raises_any_score(
     scorer: EmpathyScorer, test_split: list[LabelledExample]
 ) -> None:

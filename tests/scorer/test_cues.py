@@ -42,5 +42,6 @@ def test_cues_are_log_counts() -> None:
 
 def test_customer_cues_count_capitals_and_exclamations() -> None:
     shouted, exclamations = customer_sentence_cues("This is NOT OK!!")
-    assert shouted > 0 and exclamations > 0
+    assert shouted > 0
+    assert exclamations > 0
     assert customer_sentence_cues("this is not ok") == (0.0, 0.0)

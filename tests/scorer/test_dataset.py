@@ -96,6 +96,29 @@ def test_history_twins_differ_only_in_the_earlier_turn_and_personalization(
         assert blind["labels"]["personalization"] < grounded["labels"]["personalization"]
 
 
+def test_curt_formal_twins_differ_only_in_their_frame_and_channel_fit(
+    train: list[dict[str, Any]],
+) -> None:
+    """Two curt words to an upset email customer fit the channel worse than the same words framed
+    as a letter; nothing else about the reply changes."""
+    by_id = {r["id"]: r for r in train}
+    stems = sorted(i.removesuffix("-bare") for i in by_id if i.startswith("train-curt-")
+                   and i.endswith("-bare"))
+    assert len(stems) >= 150
+    for stem in stems:
+        bare, framed = by_id[f"{stem}-bare"], by_id[f"{stem}-framed"]
+        assert bare["channel"] in ("email", "web_form")
+        assert bare["customer_signals"]["emotion"] not in ("neutral", "positive")
+        assert framed["reply"].startswith("Dear")
+        assert not bare["reply"].startswith("Dear")
+        assert bare["reply"].strip() in framed["reply"], stem
+        assert bare["tone"]["raw"] == framed["tone"]["raw"], stem
+        assert bare["tone"]["channel_adjusted"] < framed["tone"]["channel_adjusted"], stem
+        for dim in DIMENSIONS:
+            if dim not in ("tone", "personalization"):
+                assert bare["labels"][dim] == framed["labels"][dim], (stem, dim)
+
+
 def test_length_does_not_separate_quality(train: list[dict[str, Any]]) -> None:
     """Weak replies are not simply short: canned/padded ones overlap strong ones in length."""
     words = Counter()
@@ -150,7 +173,8 @@ def test_padded_twins_keep_their_labels_and_put_filler_inside_and_outside_the_fr
     # Letters show both: pleasantries inside the body (the padded letter still opens "Dear ...",
     # as it does when all the filler went after the signature) and pasted before the greeting.
     inside, outside = placements[True], placements[False]
-    assert inside > 10 and outside > 10, placements
+    assert inside > 10, placements
+    assert outside > 10, placements
 
 
 def test_the_padding_tests_filler_is_not_in_the_training_data(

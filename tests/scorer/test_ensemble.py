@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from services.scorer.model.artifact import load_artifact, save_artifact
+from services.scorer.model.artifact import STORED_WEIGHT_DTYPE, load_artifact, save_artifact
 from services.scorer.model.ensemble import HeadEnsemble
 from services.scorer.model.heads import EmpathyHeads, HeadConfig
 from services.scorer.model.pooling import CUSTOMER_AUX_FEATURES, REPLY_AUX_FEATURES, SpanFeatures
@@ -105,5 +105,15 @@ def test_the_artifact_keeps_every_member(tmp_path: Path) -> None:
     assert loaded.model_version == version
     assert loaded.manifest["ensemble_size"] == 2
     assert len(loaded.heads) == 2
+    # Weights are stored in half precision and widened on load: exactly the rounded members,
+    # and scores within a hair of the float32 ones.
+    for name, value in ensemble.state_dict().items():
+        restored = loaded.heads.state_dict()[name]
+        assert restored.dtype == torch.float32
+        assert torch.equal(restored, value.to(STORED_WEIGHT_DTYPE).float()), name
+    assert loaded.idf.dtype == torch.float32
     features = _features()
-    assert torch.equal(ensemble(features).score_logits, loaded.heads(features).score_logits)
+    before = torch.sigmoid(ensemble(features).score_logits)
+    after = torch.sigmoid(loaded.heads(features).score_logits)
+    assert not torch.equal(before, after), "weights must have been rounded"
+    assert torch.allclose(before, after, atol=2e-3)

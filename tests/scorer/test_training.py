@@ -56,14 +56,14 @@ def test_training_is_deterministic_and_the_artifact_scores(
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model_version"] == first
     assert manifest["train_examples"] == SLICE
-    assert manifest["ensemble_size"] == TrainConfig().ensemble_size == 2
+    assert manifest["ensemble_size"] == TrainConfig().ensemble_size == 3
     assert set(manifest["train_seconds"]) >= {"encode", "fit_heads"}
 
     scorer = EmpathyScorer.load(tmp_path / "a", dtype="fp32")
-    first_member, second_member = scorer.heads.members
-    assert not torch.equal(  # seeds 7 and 8: two different members, not one twice
-        first_member.score_out.weight, second_member.score_out.weight
-    )
+    weights = [member.score_out.weight for member in scorer.heads.members]
+    assert len(weights) == 3
+    for i, j in ((0, 1), (0, 2), (1, 2)):  # seeds 7, 8, 9: three members, not one thrice
+        assert not torch.equal(weights[i], weights[j]), (i, j)
     result = scorer.score_batch([ScoreRequest("chat", "My parcel is late.", "Sorry, I'll check.")])
     assert result[0].model_version == first
     assert 0.0 <= result[0].overall <= 1.0

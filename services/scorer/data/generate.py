@@ -23,6 +23,7 @@ from typing import Any
 from services.scorer.data.contrast import contrast_pairs
 from services.scorer.data.conversation import Conversation, sample_channel, sample_conversation
 from services.scorer.data.fragments import ALL_SITUATIONS
+from services.scorer.data.fragments.channel import FORMAL_CHANNELS
 from services.scorer.data.fragments.reply import TRAINING_FILLER
 from services.scorer.data.labels import reply_labels
 from services.scorer.data.plans import sample_plan
@@ -52,6 +53,12 @@ FILLER_OUTSIDE_FRAME_SHARE = 0.5
 # (``BLIND_PERSONALIZATION_SHARE`` of the grounded label) and the model learns to read history.
 HISTORY_TWINS = 300
 BLIND_PERSONALIZATION_SHARE = 0.75
+# Pairs of one short, unacknowledging answer to an upset customer on a formal channel (email, web
+# form): once bare ("Noted. We'll look into it."), once with the channel's greeting and sign-off.
+# Only the bare one is curt for the channel (fit ``CURT_FORMAL_FIT``); few ordinary samples are, so
+# without these the model never learns that two curt words to a formal complaint fit badly.
+CURT_FORMAL_TWINS = 150
+CALM_EMOTIONS = ("neutral", "positive")
 LONG_REPLY_WORDS = 60
 SHORT_REPLY_WORDS = 45
 TEST_SHARE_PER_INDUSTRY = 0.22
@@ -232,6 +239,39 @@ def history_twins(
     return records
 
 
+def curt_formal_twins(
+    situations: Sequence[Situation], count: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Each short reply to an upset formal-channel customer twice: bare, and framed as a letter."""
+    records: list[dict[str, Any]] = []
+    while len(records) < 2 * count:
+        channel = rng.choice(sorted(FORMAL_CHANNELS))
+        conversation = sample_conversation(rng.choice(situations), channel, rng)
+        if conversation.emotion in CALM_EMOTIONS:
+            continue
+        _, plan = sample_plan(conversation, rng)
+        levels = {
+            **plan.levels,
+            "acknowledgment": rng.choice(("none", "stock")),
+            "apology": rng.choice(("none", "stock")),
+            "ownership": "none",
+            "exploration": "none",
+            "tone": "unmarked",
+        }
+        bare = replace(
+            plan, levels=levels, register="bare", filler=0, greeting_name=False,
+            detail_echo="none", vulnerability_acknowledged=False,
+        )
+        if not 1 <= render_reply(conversation, bare).content_sentences <= 2:
+            continue  # says nothing at all, or is not curt any more, only short
+        framed = replace(bare, register="letter", greeting_name=True)
+        index = len(records) // 2
+        for name, variant in (("bare", bare), ("framed", framed)):
+            record = example_record(conversation, "curt", variant)
+            records.append({"id": f"train-curt-{index:04d}-{name}", **record})
+    return records
+
+
 def training_pairs(
     situations: Sequence[Situation], per_dimension: int, rng: random.Random
 ) -> list[dict[str, Any]]:
@@ -259,6 +299,7 @@ def generate(out_dir: Path, seed: int) -> dict[str, int]:
         train_situations, LENGTH_COUNTEREXAMPLES_PER_KIND, random.Random(seed + 5)
     )
     train += history_twins(train_situations, HISTORY_TWINS, random.Random(seed + 7))
+    train += curt_formal_twins(train_situations, CURT_FORMAL_TWINS, random.Random(seed + 8))
     test = build_examples(test_situations, TEST_EXAMPLES, random.Random(seed + 2), "test")
     pairs = contrast_pairs(
         test_situations, CONTRAST_PAIRS_PER_DIMENSION, random.Random(seed + 3), example_record
