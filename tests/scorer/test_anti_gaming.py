@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from services.scorer.model import DIMENSIONS, EmpathyScorer, ScoreRequest, ScoreResult
+from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
+from services.scorer.model.comparison import score_gains
 from services.scorer.model.dataset import LabelledExample
 
 UNSEEN_FILLER_HEAD = (
@@ -68,14 +69,9 @@ def test_padding_with_empty_filler_never_raises_any_score(
     sample = test_split[:: max(1, len(test_split) // PADDING_SAMPLE)][:PADDING_SAMPLE]
     originals = scorer.score_batch([e.request for e in sample])
     padded = scorer.score_batch([_padded(e.request) for e in sample])
-    gains = []
-    for before, after in zip(originals, padded, strict=True):
-        for dim in DIMENSIONS:
-            if before.scores[dim] is not None and after.scores[dim] is not None:
-                gains.append((after.scores[dim] - before.scores[dim], dim))
-        gains.append((after.tone.raw - before.tone.raw, "tone.raw"))
-        gains.append((after.overall - before.overall, "overall"))
-    worst_gain, worst_dim = max(gains)
+    gains = score_gains(originals, padded)
+    assert len(gains) > 6 * len(sample)  # every reply's applicable dimensions, tone and overall
+    worst_gain, worst_dim, _ = gains[0]
     assert worst_gain <= TOLERANCE, f"padding raised {worst_dim} by {worst_gain:.3f}"
 
 

@@ -27,6 +27,24 @@ def max_abs_score_diff(a: Sequence[ScoreResult], b: Sequence[ScoreResult]) -> fl
     return largest
 
 
+def score_gains(
+    before: Sequence[ScoreResult], after: Sequence[ScoreResult]
+) -> list[tuple[float, str, int]]:
+    """``(after - before, what, index)`` for every dimension score non-null in both, raw tone and
+    ``overall``, largest gain first: what padding (or any edit) did to each request's scores."""
+    if len(before) != len(after):
+        raise ValueError(f"result lists differ in length: {len(before)} vs {len(after)}")
+    gains = []
+    for index, (old, new) in enumerate(zip(before, after, strict=True)):
+        for dim in DIMENSIONS:
+            x, y = old.scores[dim], new.scores[dim]
+            if x is not None and y is not None:
+                gains.append((y - x, dim, index))
+        gains.append((new.tone.raw - old.tone.raw, "tone.raw", index))
+        gains.append((new.overall - old.overall, "overall", index))
+    return sorted(gains, reverse=True)
+
+
 def applicability_disagreements(a: Sequence[ScoreResult], b: Sequence[ScoreResult]) -> int:
     """Number of (result, dimension) cells that are null in one run and scored in the other."""
     return sum(
