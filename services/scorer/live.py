@@ -25,7 +25,7 @@ from services.scorer.settings import ScorerSettings
 from shared.http.problems import ServiceUnavailable, Unauthorized, Unprocessable
 
 # Generous for a chat turn or an e-mail; beyond this it is not a reply to practise on, and the
-# model reads at most 256 tokens anyway.
+# model reads at most 320 tokens anyway.
 MAX_TEXT_CHARS = 20_000
 MAX_HISTORY_TURNS = 50
 

@@ -37,7 +37,7 @@ STAGE_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
                    5.0, 10.0)
 # Powers of two up to the largest poll (500 records): batch sizes are configured as such.
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
-# A sequence is at most 256 tokens; a batch ranges from one short reply to 64 long ones.
+# A sequence is at most 320 tokens; a batch ranges from one short reply to 64 long ones.
 BATCH_TOKEN_BUCKETS = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 # A live request should start within a few ms and must answer within 50 ms; the stream's
 # backlog can wait seconds.

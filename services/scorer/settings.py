@@ -42,7 +42,7 @@ class ScorerSettings(ServiceSettings):
     group_id: str = "rapport-scorer"
     max_poll_records: int = Field(default=500, ge=1)
     # Turns of a conversation given to the model before the latest customer message; the
-    # tokenizer keeps only the last 256 tokens anyway, so older turns would be read for nothing.
+    # tokenizer keeps only the last 320 tokens anyway, so older turns would be read for nothing.
     max_history_turns: int = Field(default=8, ge=0)
 
     # Dynamic batching. Live requests arrive one by one and wait up to ``max_batch_wait_ms``
