@@ -54,7 +54,7 @@ FILLER_OUTSIDE_FRAME_SHARE = 0.5
 HISTORY_TWINS = 300
 BLIND_PERSONALIZATION_SHARE = 0.75
 # Pairs of one short, unacknowledging answer to an upset customer on a formal channel (email, web
-# form): once bare ("Noted. We'll look into it."), once with the channel's greeting and sign-off.
+# form): once bare ("This should be resolved soon."), once with the channel's greeting and sign-off.
 # Only the bare one is curt for the channel (fit ``CURT_FORMAL_FIT``); few ordinary samples are, so
 # without these the model never learns that two curt words to a formal complaint fit badly.
 CURT_FORMAL_TWINS = 150
