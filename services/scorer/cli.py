@@ -141,7 +141,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _run_evaluation(args: argparse.Namespace) -> Any:
     from services.scorer.model import EmpathyScorer
-    from services.scorer.model.dataset import load_contrast, load_examples
+    from services.scorer.model.dataset import SPLIT_FILES, load_contrast, load_examples
     from services.scorer.model.evaluation import evaluate
 
     scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
@@ -150,7 +150,7 @@ def _run_evaluation(args: argparse.Namespace) -> Any:
     return evaluate(
         scorer.score_batch,
         scorer.model_version,
-        load_examples(args.data_dir / "train.jsonl"),
+        load_examples(args.data_dir / SPLIT_FILES["train"]),
         load_examples(args.data_dir / "test.jsonl"),
         load_contrast(args.data_dir / "contrast.jsonl"),
         progress=not args.quiet,

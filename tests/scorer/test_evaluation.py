@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from services.scorer.model import EmpathyScorer
-from services.scorer.model.dataset import DATA_DIR, LabelledExample, load_contrast, load_examples
+from services.scorer.model.dataset import (
+    DATA_DIR,
+    SPLIT_FILES,
+    LabelledExample,
+    load_contrast,
+    load_examples,
+)
 from services.scorer.model.evaluation import EvaluationReport, evaluate
 from services.scorer.model.report import format_report
 from services.scorer.model.rubric import DIMENSIONS
@@ -16,7 +22,7 @@ def report(scorer: EmpathyScorer, test_split: list[LabelledExample]) -> Evaluati
     return evaluate(
         scorer.score_batch,
         scorer.model_version,
-        load_examples(DATA_DIR / "train.jsonl"),
+        load_examples(DATA_DIR / SPLIT_FILES["train"]),
         test_split,
         load_contrast(DATA_DIR / "contrast.jsonl"),
     )

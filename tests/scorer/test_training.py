@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from services.scorer.model import EmpathyScorer, ScoreRequest
-from services.scorer.model.dataset import DATA_DIR
+from services.scorer.model.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes, write_jsonl_bytes
 from services.scorer.model.training import TrainConfig, train
 
 SLICE = 96
@@ -24,10 +24,10 @@ SLICE = 96
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("data")
-    with (DATA_DIR / "train.jsonl").open(encoding="utf-8") as source:
-        lines = source.readlines()
+    train_file = SPLIT_FILES["train"]
+    lines = read_jsonl_bytes(DATA_DIR / train_file).splitlines(keepends=True)
     # Every 50th line: a spread over situations, channels and quality profiles.
-    (directory / "train.jsonl").write_text("".join(lines[::50][:SLICE]), encoding="utf-8")
+    write_jsonl_bytes(directory / train_file, b"".join(lines[::50][:SLICE]))
     for name in ("test.jsonl", "contrast.jsonl"):
         shutil.copy(DATA_DIR / name, directory / name)
     return directory

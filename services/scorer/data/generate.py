@@ -5,7 +5,7 @@ drawn, so no customer situation in ``test.jsonl`` or ``contrast.jsonl`` ever app
 
 Each split draws from its own random stream, so the training-only additions below (minimal pairs
 on training situations, and replies whose length runs against their quality) change
-``train.jsonl`` alone.
+``train.jsonl.gz`` alone.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from services.scorer.data.labels import reply_labels
 from services.scorer.data.plans import sample_plan
 from services.scorer.data.render import ReplyPlan, render_reply
 from services.scorer.data.situation import Situation
+from services.scorer.model.dataset import SPLIT_FILES, write_jsonl_bytes
 
 DATA_DIR = Path(__file__).resolve().parent
 SEED = 20251126
 TRAIN_EXAMPLES = 4400
 TEST_EXAMPLES = 1100
 CONTRAST_PAIRS_PER_DIMENSION = 40
-# Minimal pairs drawn from *training* situations and added to train.jsonl as ordinary examples: two
+# Minimal pairs drawn from *training* situations and added to the training split as examples: two
 # near-identical replies with different labels teach exactly the one-move differences (a kind no vs
 # a waffle, a partial plan vs none) that averaged examples blur.
 TRAIN_PAIRS_PER_DIMENSION = 90
@@ -284,9 +285,9 @@ def training_pairs(
 
 
 def write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    """One JSON object per line; gzipped when ``path`` ends in ``.gz``."""
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    write_jsonl_bytes(path, text.encode("utf-8"))
 
 
 def generate(out_dir: Path, seed: int) -> dict[str, int]:
@@ -305,9 +306,9 @@ def generate(out_dir: Path, seed: int) -> dict[str, int]:
         test_situations, CONTRAST_PAIRS_PER_DIMENSION, random.Random(seed + 3), example_record
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_jsonl(out_dir / "train.jsonl", train)
-    write_jsonl(out_dir / "test.jsonl", test)
-    write_jsonl(out_dir / "contrast.jsonl", pairs)
+    write_jsonl(out_dir / SPLIT_FILES["train"], train)
+    write_jsonl(out_dir / SPLIT_FILES["test"], test)
+    write_jsonl(out_dir / SPLIT_FILES["contrast"], pairs)
     return {
         "train": len(train),
         "test": len(test),
@@ -320,7 +321,7 @@ def generate(out_dir: Path, seed: int) -> dict[str, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m services.scorer.data.generate",
-        description="Regenerate train.jsonl, test.jsonl and contrast.jsonl deterministically.",
+        description="Regenerate train.jsonl.gz, test.jsonl and contrast.jsonl deterministically.",
     )
     parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")

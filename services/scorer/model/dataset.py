@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,8 +15,11 @@ from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import ScoreRequest, Turn
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+# The training split is gzipped: as plain JSONL it outgrew 10 MB (11.5 MB). The gzip is
+# deterministic (no name, no timestamp) and the hashes below are of the JSONL text, so the
+# container does not change what a manifest records.
 SPLIT_FILES: dict[str, str] = {
-    "train": "train.jsonl",
+    "train": "train.jsonl.gz",
     "test": "test.jsonl",
     "contrast": "contrast.jsonl",
 }
@@ -71,21 +76,38 @@ def load_contrast(path: Path) -> list[ContrastPair]:
 
 
 def data_hashes(data_dir: Path = DATA_DIR) -> dict[str, str]:
-    """sha256 of each split file, recorded in the artifact manifest."""
+    """sha256 of each split's JSONL text, recorded in the artifact manifest."""
     return {
-        split: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
+        split: hashlib.sha256(read_jsonl_bytes(data_dir / name)).hexdigest()
         for split, name in SPLIT_FILES.items()
     }
 
 
+def read_jsonl_bytes(path: Path) -> bytes:
+    """A split file's JSONL bytes, decompressed when it is gzipped (``.gz``)."""
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+def write_jsonl_bytes(path: Path, data: bytes) -> None:
+    """Write JSONL bytes, gzipped for a ``.gz`` path; the same bytes give the same file."""
+    if path.suffix != ".gz":
+        path.write_bytes(data)
+        return
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as packed:
+        packed.write(data)
+    path.write_bytes(buffer.getvalue())
+
+
 def _records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: invalid JSON: {error}") from error
+    text = read_jsonl_bytes(path).decode("utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: invalid JSON: {error}") from error
 
 
 def _example(record: dict[str, Any]) -> LabelledExample:

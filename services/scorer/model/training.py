@@ -32,6 +32,7 @@ from tqdm import tqdm
 from services.scorer.model.artifact import ARTIFACT_DIR, save_artifact
 from services.scorer.model.dataset import (
     DATA_DIR,
+    SPLIT_FILES,
     LabelledExample,
     data_hashes,
     load_examples,
@@ -255,7 +256,7 @@ def train(
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     device = select_device(device)
-    examples = load_examples(data_dir / "train.jsonl")
+    examples = load_examples(data_dir / SPLIT_FILES["train"])
     targets = build_targets(examples)
     started = time.perf_counter()
     idf = corpus_idf(examples)
