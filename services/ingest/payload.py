@@ -12,14 +12,19 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.events.moments import EARLIEST, LATEST
+
 # What shared.events.ids accepts inside a qualified id; anything else is refused at the edge.
 _ID = re.compile(r"^[A-Za-z0-9_.@\-]{1,200}$")
 # Chatwoot renders "2026-11-24 09:02:11 UTC"; everything else sends ISO-8601 or epoch numbers.
 _SPACED_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$")
 # Epoch values above this are milliseconds (it is the year 5138 in seconds).
 _MILLIS_THRESHOLD = 100_000_000_000
-_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# A JSON escape of a UTF-16 surrogate: json.loads pairs valid ones into one code point and
+# leaves a lone one as is, which no UTF-8 encoder (Kafka's records, the database) accepts. The
+# byte search keeps the walk over the parsed body off the common path.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class MalformedBody(ValueError):
@@ -37,9 +42,38 @@ class InvalidPayload(ValueError):
 
 def load_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise MalformedBody("body is not valid JSON") from None
+    if _SURROGATE_ESCAPE.search(body):
+        path = lone_surrogate_path(data)
+        if path is not None:
+            raise InvalidPayload(path, "text holds an unpaired UTF-16 surrogate (a \\uD800-"
+                                 "\\uDFFF escape without its pair), which is not valid Unicode")
+    return data
+
+
+def lone_surrogate_path(data: Any) -> str | None:
+    """Where the first string with an unpaired surrogate is, or None. Walks without recursion:
+    the body may nest as deep as the JSON parser allowed."""
+    stack: list[tuple[str, Any]] = [("<body>", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    return path
+                stack.append((key if path == "<body>" else f"{path}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    return bool(_SURROGATE.search(text))
 
 
 def load_json_object(body: bytes) -> Fields:
@@ -73,8 +107,8 @@ def parse_instant(value: Any, field: str) -> datetime:
             parsed = datetime.fromtimestamp(seconds, tz=UTC)
     except (ValueError, OverflowError, OSError):
         raise InvalidPayload(field, "expected an ISO-8601 or epoch timestamp") from None
-    if not _EARLIEST <= parsed < _LATEST:
-        raise InvalidPayload(field, "timestamp out of range")
+    if not EARLIEST <= parsed < LATEST:
+        raise InvalidPayload(field, "timestamp must lie between 1970 and 2099")
     return parsed
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kafka import KafkaProducer
@@ -35,6 +36,9 @@ from shared.kafka.producer import send_bytes
 log = logging.getLogger(__name__)
 
 
+LateSettlement = Callable[[str, bool], None]
+
+
 class _Pending:
     """The acknowledgements one ``publish`` waits for; touched on the loop's thread only."""
 
@@ -45,13 +49,15 @@ class _Pending:
         self.remaining = count
         self.done: asyncio.Future[None] = loop.create_future()
 
-    def settle(self, index: int, ok: bool) -> None:
-        if self.done.done():  # timed out or cancelled: a late ack only makes a duplicate
-            return
+    def settle(self, index: int, ok: bool) -> bool:
+        """Record an outcome; False when the request stopped waiting (timed out, cancelled)."""
+        if self.done.done():
+            return False
         self.acked[index] = ok
         self.remaining -= 1
         if self.remaining == 0:
             self.done.set_result(None)
+        return True
 
     def expire(self) -> None:
         if not self.done.done():
@@ -73,6 +79,17 @@ class EventPublisher:
         self.topic = topic
         self.timeout_s = timeout_s
         self._outbox: _LoopOutbox | None = None
+        # Sends handed to the producer and not yet acknowledged or failed, by event id. A
+        # record still held when its request gave up may be delivered later; the ledger must
+        # learn how it ended (``on_late_settlement``).
+        self._in_producer: Counter[str] = Counter()
+        self._late: LateSettlement | None = None
+
+    def in_producer(self, event_id: str) -> bool:
+        return self._in_producer[event_id] > 0
+
+    def on_late_settlement(self, callback: LateSettlement) -> None:
+        self._late = callback
 
     def warm_up(self) -> None:
         """Fetch the topic's metadata now, so ``send`` never waits for it on a request."""
@@ -119,16 +136,24 @@ class EventPublisher:
         except KafkaError:
             pending.settle(index, False)
             return
+        self._in_producer[event.event_id] += 1
         # kafka-python calls these on its I/O thread (or at once, if already complete).
-        future.add_callback(_acknowledged, inbox, pending, index, started)
-        future.add_errback(_failed, inbox, pending, index)
+        future.add_callback(self._acknowledged, inbox, pending, index, event.event_id, started)
+        future.add_errback(self._failed, inbox, pending, index, event.event_id)
 
+    def _acknowledged(self, inbox: LoopInbox, pending: _Pending, index: int, event_id: str,
+                      started: float, _metadata: Any) -> None:
+        PRODUCE_LATENCY.observe(time.perf_counter() - started)
+        inbox.put(self._settle, pending, index, event_id, True)
 
-def _acknowledged(inbox: LoopInbox, pending: _Pending, index: int, started: float,
-                  _metadata: Any) -> None:
-    PRODUCE_LATENCY.observe(time.perf_counter() - started)
-    inbox.put(pending.settle, index, True)
+    def _failed(self, inbox: LoopInbox, pending: _Pending, index: int, event_id: str,
+                _error: BaseException) -> None:
+        inbox.put(self._settle, pending, index, event_id, False)
 
-
-def _failed(inbox: LoopInbox, pending: _Pending, index: int, _error: BaseException) -> None:
-    inbox.put(pending.settle, index, False)
+    def _settle(self, pending: _Pending, index: int, event_id: str, ok: bool) -> None:
+        """On the loop's thread: the request's outcome, or the ledger's if it stopped waiting."""
+        self._in_producer[event_id] -= 1
+        if self._in_producer[event_id] <= 0:
+            del self._in_producer[event_id]
+        if not pending.settle(index, ok) and self._late is not None:
+            self._late(event_id, ok)

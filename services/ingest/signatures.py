@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
@@ -84,11 +85,15 @@ def check_fresh(signed_at_s: float, now_s: float, window_s: float) -> None:
         )
 
 
+# Plain ASCII digits, at most 16 of them (milliseconds until the year 2286): ``int()`` alone
+# also takes "1_000", Arabic-Indic digits and 400-digit numbers that overflow a float.
+_EPOCH_DIGITS = re.compile(r"[0-9]{1,16}", re.ASCII)
+
+
 def epoch_header(value: str, *, millis: bool) -> float:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SignatureRejected("timestamp header is not an integer") from None
+    if not _EPOCH_DIGITS.fullmatch(value.strip()):
+        raise SignatureRejected("timestamp header is not an integer of at most 16 digits")
+    number = int(value)
     return number / 1000 if millis else float(number)
 
 
@@ -99,4 +104,7 @@ def iso_header(value: str) -> float:
         raise SignatureRejected("timestamp header is not ISO-8601") from None
     if parsed.tzinfo is None:
         raise SignatureRejected("timestamp header has no time zone")
-    return parsed.timestamp()
+    try:
+        return parsed.timestamp()
+    except (OverflowError, ValueError):  # "9999-12-31T23:59:59-01:00" is past datetime's range
+        raise SignatureRejected("timestamp header is out of range") from None

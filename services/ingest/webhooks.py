@@ -30,12 +30,15 @@ from services.ingest.hubspot_api import UpstreamUnavailable
 from services.ingest.metrics import UNKNOWN_PROVIDER, deliveries
 from services.ingest.payload import InvalidPayload, MalformedBody
 from services.ingest.pipeline import BrokerUnavailable, DeliveryInFlight, IngestPipeline
+from services.ingest.plausibility import EventTooLarge
 from services.ingest.providers.base import Challenge, Delivery, ParseResult, Provider
+from services.ingest.redaction import RedactionTooSlow
 from services.ingest.settings import IngestSettings, secret_variable
 from services.ingest.signatures import SignatureRejected
 from shared.http.problems import (
     BadRequest,
     NotFound,
+    PayloadTooLarge,
     RapportError,
     ServiceUnavailable,
     Unauthorized,
@@ -161,8 +164,12 @@ async def _receive(settings: IngestSettings, providers: Mapping[str, Provider],
     except (BrokerUnavailable, UpstreamUnavailable) as exc:
         log.warning("%s delivery not accepted: %s", name, exc)
         raise ServiceUnavailable(str(exc), retry_after_s=5) from None
-    except InvalidPayload as exc:  # content fetched from the helpdesk's API was unusable
+    except InvalidPayload as exc:  # content the pipeline cannot carry (see plausibility)
         raise Unprocessable(str(exc), field=exc.field) from None
+    except RedactionTooSlow as exc:
+        raise Unprocessable(f"{exc}; send the messages in smaller deliveries") from None
+    except EventTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
     if provider.success_reply is not None:
         reply = provider.success_reply
         return Response(reply.body, media_type=reply.media_type), report.outcome

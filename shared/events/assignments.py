@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
 from shared.events.base import Event, EventModel
+from shared.events.moments import EventTime
 from shared.events.scores import Dimension
 
 
@@ -32,7 +32,7 @@ class AssignmentEvent(Event):
     difficulty: int = Field(ge=1, le=5)
     status: Literal["assigned", "in_progress", "completed", "expired"] = "assigned"
     reason: AssignmentReason
-    assigned_at: datetime
+    assigned_at: EventTime
 
     def kafka_key(self) -> str:
         return self.agent_id

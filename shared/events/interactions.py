@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -10,6 +9,7 @@ from pydantic import Field
 
 from shared.events.base import Event, EventModel
 from shared.events.ids import conversation_key
+from shared.events.moments import EventTime
 
 
 class Channel(StrEnum):
@@ -56,7 +56,7 @@ class Message(EventModel):
     )
     body: str = Field(description="Plain text, HTML stripped, personal data redacted.")
     public: bool = True
-    created_at: datetime
+    created_at: EventTime
 
 
 class InteractionEvent(Event):
@@ -65,8 +65,8 @@ class InteractionEvent(Event):
     provider: str = Field(min_length=1)
     account: str = Field(min_length=1)
     event_type: str = Field(min_length=1, description="The provider's own event name.")
-    occurred_at: datetime
-    received_at: datetime
+    occurred_at: EventTime
+    received_at: EventTime
     conversation: Conversation
     messages: tuple[Message, ...] = ()
     redactions: dict[str, int] = Field(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal, get_args
 
 from pydantic import Field
 
 from shared.events.base import Event, EventModel
 from shared.events.interactions import Channel
+from shared.events.moments import EventTime
 
 Dimension = Literal[
     "acknowledgment",
@@ -59,8 +59,8 @@ class ScoreEvent(Event):
     agent_id: str = Field(min_length=1)
     channel: Channel
     model_version: str = Field(min_length=1)
-    message_at: datetime
-    scored_at: datetime
+    message_at: EventTime
+    scored_at: EventTime
     dimensions: dict[Dimension, DimensionResult]
     overall: float = Field(ge=0, le=1)
     customer: CustomerSignals

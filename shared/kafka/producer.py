@@ -11,6 +11,12 @@ from shared.events.base import Event
 from shared.events.codec import encode_event
 from shared.settings import KafkaSettings
 
+# kafka-python refuses a record whose request would pass ``max_request_size`` (1 MiB, the
+# broker's own default limit too) with MessageSizeTooLargeError. Callers that take content from
+# outside check an encoded event against this before sending, with room for key and headers.
+MAX_REQUEST_BYTES = 1024 * 1024
+MAX_RECORD_BYTES = MAX_REQUEST_BYTES - 16 * 1024
+
 
 class PublishError(RuntimeError):
     """The broker did not acknowledge the record; the caller must not report success."""
@@ -27,6 +33,7 @@ def create_producer(settings: KafkaSettings, *, client_suffix: str = "producer")
         request_timeout_ms=settings.request_timeout_ms,
         max_block_ms=int(settings.produce_timeout_s * 1000),
         retries=5,
+        max_request_size=MAX_REQUEST_BYTES,
     )
 
 

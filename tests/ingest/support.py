@@ -123,3 +123,13 @@ def read_events(kafka: KafkaSettings, *, until: set[str], timeout_s: float = 30.
         consumer.close()
     missing = until - {event.event_id for event in events}
     raise AssertionError(f"events never reached the topic: {sorted(missing)}")
+
+
+class NoLateSettlements:
+    """For test publishers that settle every send before ``publish`` returns."""
+
+    def in_producer(self, event_id: str) -> bool:
+        return False
+
+    def on_late_settlement(self, callback: object) -> None:
+        pass

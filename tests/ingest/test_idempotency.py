@@ -25,6 +25,7 @@ from shared.db.migrations import apply_migrations
 from shared.events import InteractionEvent
 from shared.settings import KafkaSettings
 from tests.ingest.support import (
+    NoLateSettlements,
     delivery_of,
     fixture,
     ingest_settings,
@@ -77,7 +78,7 @@ def test_platforms_without_a_delivery_id_dedupe_on_content(client: TestClient) -
 # --- the pipeline against a real database, with a publisher the test controls ---------------
 
 
-class ScriptedPublisher:
+class ScriptedPublisher(NoLateSettlements):
     """Acks (or not) as told; can hold a publish open to stage a concurrent duplicate."""
 
     def __init__(self, acks: list[bool] | None = None) -> None:

@@ -29,6 +29,7 @@ from shared.settings import KafkaSettings
 from tests.ingest.mutations import json_paths, json_values, replaced
 from tests.ingest.support import (
     SALESFORCE_ORG,
+    NoLateSettlements,
     ingest_settings,
     provider_fixtures,
     signed_post_args,
@@ -37,7 +38,7 @@ from tests.ingest.support import (
 JSON_PROVIDERS = sorted(set(PROVIDER_NAMES) - {"salesforce", "hubspot"})
 
 
-class RecordingPublisher:
+class RecordingPublisher(NoLateSettlements):
     def __init__(self) -> None:
         self.published: list[str] = []
 

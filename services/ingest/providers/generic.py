@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from services.ingest.html_text import body_text
 from services.ingest.payload import InvalidPayload, load_json
@@ -24,6 +24,7 @@ from shared.events import (
     Message,
     Satisfaction,
 )
+from shared.events.moments import in_supported_range
 
 NAME = "generic"
 SCHEMA_VERSION = "rapport.delivery/v1"
@@ -31,6 +32,8 @@ SIGNATURE_HEADER = "X-Rapport-Signature"
 TIMESTAMP_HEADER = "X-Rapport-Timestamp"
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@\-]{1,200}$")]
+# The event schema's range, checked here so the refusal names the sender's field.
+Moment = Annotated[AwareDatetime, AfterValidator(in_supported_range)]
 
 
 class _Strict(BaseModel):
@@ -44,7 +47,7 @@ class GenericMessage(_Strict):
     body: str
     body_format: Literal["text", "html"] = "text"
     public: bool = True
-    created_at: AwareDatetime
+    created_at: Moment
 
 
 class GenericConversation(_Strict):
@@ -66,7 +69,7 @@ class GenericDelivery(_Strict):
     event_id: Id
     account: Id
     event_type: str = Field(min_length=1, max_length=200)
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     conversation: GenericConversation
     messages: tuple[GenericMessage, ...] = Field(default=(), max_length=500)
 

@@ -1,0 +1,51 @@
+"""What a normalised event must satisfy before it is claimed: content the pipeline can carry.
+
+Problems with the content are the sender's to fix, so they are answered 4xx here, before anything
+is claimed or published, instead of surfacing later as a broker error (503, retried forever) or a
+consumer that cannot process the record:
+
+- a timestamp more than a day ahead of when the delivery arrived (clocks drift, but nobody writes
+  from 2150; such a date would outweigh every real score in the coach's recency weighting);
+- text no UTF-8 encoder accepts (an unpaired surrogate, from a JSON ``\\ud800`` escape);
+- an event larger than a Kafka record may be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from services.ingest.payload import InvalidPayload, lone_surrogate_path
+from shared.events import InteractionEvent
+from shared.events.codec import encode_event
+from shared.kafka.producer import MAX_RECORD_BYTES
+
+MAX_FUTURE_SKEW = timedelta(days=1)
+
+
+class EventTooLarge(ValueError):
+    """The normalised event does not fit in one Kafka record: HTTP 413."""
+
+
+def check_publishable(event: InteractionEvent) -> None:
+    """Raise ``InvalidPayload`` (naming the field) or ``EventTooLarge``; return if publishable."""
+    latest = event.received_at + MAX_FUTURE_SKEW
+    for field, moment in _moments(event):
+        if moment > latest:
+            raise InvalidPayload(field, f"timestamp {moment.isoformat()} is more than a day "
+                                        "after the delivery arrived")
+    try:
+        size = len(encode_event(event))
+    except UnicodeEncodeError:
+        path = lone_surrogate_path(event.model_dump(mode="python")) or "<body>"
+        raise InvalidPayload(path, "text holds an unpaired UTF-16 surrogate, which is not "
+                                   "valid Unicode") from None
+    if size > MAX_RECORD_BYTES:
+        raise EventTooLarge(f"the normalised event is {size} bytes, over the {MAX_RECORD_BYTES}"
+                            "-byte limit of one Kafka record; send fewer or shorter messages")
+
+
+def _moments(event: InteractionEvent) -> Iterator[tuple[str, datetime]]:
+    yield "occurred_at", event.occurred_at
+    for index, message in enumerate(event.messages):
+        yield f"messages[{index}].created_at", message.created_at
