@@ -22,9 +22,10 @@ from services.coach import (
 from services.coach.announcer import create_announcer
 from services.coach.assignment_service import AssignmentService
 from services.coach.context import CoachContext
+from services.coach.metrics import CONSUMER_LAG
 from services.coach.policy import AssignmentPolicy
 from services.coach.scenario_library import ScenarioLibrary, load_library
-from services.coach.score_consumer import ScoreBatchHandler, make_score_loop, track_lag
+from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
 from services.coach.scorer_client import ScorerClient
 from services.coach.settings import CoachSettings
 from services.coach.timeutil import Clock, utc_now
@@ -66,7 +67,7 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
                                     clock=clock, after_batch=service.assign_unassigned)
         consumer = BackgroundConsumer(
             lambda: make_score_loop(settings, producer=clients.producer, handler=handler))
-        track_lag(lambda: consumer.loop)
+        consumer.report_lag(CONSUMER_LAG)
         app.state.coach = CoachContext(settings=settings, engine=clients.engine,
                                        library=scenarios, assignments=service, scorer=scorer,
                                        clock=clock)

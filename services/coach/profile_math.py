@@ -24,6 +24,10 @@ from shared.events.scores import Dimension
 
 # Sums of weights below this are "no evidence left" (all of it aged out of float range).
 _NEGLIGIBLE_WEIGHT = 1e-12
+# Weights of evidence dated after the moment they are aged to grow as 2**(half-lives ahead).
+# The consumer refuses events from the future, so this only bounds what a bug could do: a date
+# in 2150 once overflowed every profile of its team (OverflowError in math.exp2).
+_MAX_GROWTH_HALF_LIVES = 64.0
 # Scores live in [0, 1]; a prior variance of 0.04 (sd 0.2) means "anywhere in a broad middle".
 DEFAULT_PRIOR_VARIANCE = 0.04
 # A floor on the variance keeps a run of identical scores from claiming a zero-width interval.
@@ -61,10 +65,14 @@ class WeightedStats:
 
     def rescaled(self, anchor_s: float, half_life_s: float) -> WeightedStats:
         """The same evidence with weights relative to another anchor (above 1 if earlier)."""
-        factor = math.exp2((self.anchor_s - anchor_s) / half_life_s)
+        factor = _weight_factor(self.anchor_s - anchor_s, half_life_s)
         return WeightedStats(anchor_s=anchor_s, sum_w=self.sum_w * factor,
                              sum_wx=self.sum_wx * factor, sum_wxx=self.sum_wxx * factor,
                              count=self.count)
+
+
+def _weight_factor(seconds_ahead: float, half_life_s: float) -> float:
+    return math.exp2(min(seconds_ahead / half_life_s, _MAX_GROWTH_HALF_LIVES))
 
 
 def observation(score: float, at: datetime) -> WeightedStats:
@@ -76,7 +84,7 @@ def merge(first: WeightedStats, second: WeightedStats, half_life_s: float) -> We
     # Only the older side is rescaled (its factor is at most 1); no intermediate objects, as
     # this runs once per (agent, dimension) row in every consumer batch.
     newer, older = (first, second) if first.anchor_s >= second.anchor_s else (second, first)
-    factor = math.exp2((older.anchor_s - newer.anchor_s) / half_life_s)
+    factor = _weight_factor(older.anchor_s - newer.anchor_s, half_life_s)
     return WeightedStats(anchor_s=newer.anchor_s, sum_w=newer.sum_w + older.sum_w * factor,
                          sum_wx=newer.sum_wx + older.sum_wx * factor,
                          sum_wxx=newer.sum_wxx + older.sum_wxx * factor,

@@ -11,25 +11,28 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
+from datetime import datetime, timedelta
 
 from kafka import KafkaProducer
 from sqlalchemy import Engine
 
 from services.coach.metrics import (
     ASSIGNMENT_RUN_FAILURES,
-    CONSUMER_LAG,
     PROFILE_UPDATES,
     SCORE_EVENTS,
 )
 from services.coach.profile_store import apply_score_events
 from services.coach.settings import CoachSettings
-from services.coach.timeutil import Clock
+from services.coach.timeutil import Clock, as_utc
 from shared.events.ids import parse_agent_id
 from shared.events.scores import ScoreEvent
 from shared.events.topics import SCORES
 from shared.kafka.consumer import BatchHandler, ConsumerLoop, Decoded
 
 log = logging.getLogger(__name__)
+
+# Clocks drift; a reply a day ahead of the coach's clock is still a reply.
+MAX_FUTURE_SKEW = timedelta(days=1)
 
 AfterBatch = Callable[[Collection[str]], object]
 
@@ -45,11 +48,12 @@ class ScoreBatchHandler:
         self.seen = 0  # events handled (applied, duplicate or rejected) since start
 
     def __call__(self, batch: Sequence[Decoded]) -> list[tuple[Decoded, str]]:
-        accepted, rejected = _partition(batch)
+        now = self._clock()
+        accepted, rejected = _partition(batch, latest=now + MAX_FUTURE_SKEW)
         events = [item.event for item in accepted if isinstance(item.event, ScoreEvent)]
         with self._engine.begin() as connection:
             outcome = apply_score_events(connection, events, half_life_s=self._half_life_s,
-                                         now=self._clock())
+                                         now=now)
         SCORE_EVENTS.labels("applied").inc(outcome.applied)
         SCORE_EVENTS.labels("duplicate").inc(outcome.duplicates)
         SCORE_EVENTS.labels("rejected").inc(len(rejected))
@@ -77,12 +81,19 @@ def _run_after_batch(after_batch: AfterBatch, agent_ids: Collection[str]) -> Non
         log.exception("assignment run after a profile batch failed")
 
 
-def _partition(batch: Sequence[Decoded]) -> tuple[list[Decoded], list[tuple[Decoded, str]]]:
+def _partition(batch: Sequence[Decoded], *, latest: datetime
+               ) -> tuple[list[Decoded], list[tuple[Decoded, str]]]:
     accepted: list[Decoded] = []
     rejected: list[tuple[Decoded, str]] = []
     for item in batch:
         if not isinstance(item.event, ScoreEvent):
             rejected.append((item, f"expected a ScoreEvent, got {type(item.event).__name__}"))
+            continue
+        if as_utc(item.event.message_at) > latest:
+            # Recency weights grow with a date's distance ahead: one reply "from 2090" would
+            # outweigh every real score of its agent and team for decades.
+            rejected.append((item, f"message_at {item.event.message_at.isoformat()} lies in "
+                                   "the future"))
             continue
         try:
             parse_agent_id(item.event.agent_id)
@@ -99,8 +110,3 @@ def make_score_loop(settings: CoachSettings, *, producer: KafkaProducer,
                         group_id=settings.consumer_group, handle_batch=handler,
                         producer=producer, event_type=ScoreEvent,
                         max_poll_records=settings.max_poll_records)
-
-
-def track_lag(loop_of: Callable[[], ConsumerLoop | None]) -> None:
-    """Report the running loop's lag on ``/metrics`` whenever it is scraped."""
-    CONSUMER_LAG.set_function(lambda: float(loop.stats.lag) if (loop := loop_of()) else 0.0)

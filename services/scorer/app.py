@@ -69,6 +69,7 @@ def create_app(settings: ScorerSettings | None = None, *,
             state.scheduler.start()
             if settings.consume:
                 state.consumer = BackgroundConsumer(lambda: _consumer_loop(settings, state))
+                state.consumer.report_lag(metrics.CONSUMER_LAG)
                 state.consumer.start()
             yield
         finally:

@@ -3,11 +3,17 @@
 Offsets are committed only after the handler returned (its output is durable) and every
 dead-letter record was acknowledged, so a crash replays from the last commit and loses nothing.
 Sinks are idempotent on ``event_id``, which makes the replay harmless.
+
+No single record may stop the loop. When the handler fails on a batch for a reason that is not
+transient (the database, the broker or the model being away: those replay the batch), the batch
+is handled again one record at a time, and a record that fails on its own goes to the
+dead-letter topic with the error as its reason while the others are processed.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -15,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.events.base import Event
 from shared.events.codec import EventDecodeError, decode_as
 from shared.kafka.dlq import DlqLimitExceeded, DlqPolicy, send_to_dlq
-from shared.kafka.producer import wait_all
+from shared.kafka.producer import PublishError, wait_all
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -34,6 +42,17 @@ class Decoded:
 
 class InvalidEvent(ValueError):
     """Raised by a handler for a record that decodes but cannot be processed (goes to the DLQ)."""
+
+
+class Retryable(Exception):  # noqa: N818 - a marker, named for what the loop does with it
+    """Base for a handler's failures that are not the record's fault: the batch is replayed."""
+
+
+# A dependency being away, not a bad record: never a reason to dead-letter anything.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    Retryable, KafkaError, PublishError, OperationalError, InterfaceError, TimeoutError,
+    ConnectionError,
+)
 
 
 BatchHandler = Callable[[Sequence[Decoded]], Sequence[tuple[Decoded, str]]]
@@ -50,6 +69,7 @@ class LoopStats:
     processed: int = 0
     dead_lettered: int = 0
     lag: int = 0
+    polls: int = 0  # polls whose records were all handled and committed
 
 
 class ConsumerLoop:
@@ -98,6 +118,9 @@ class ConsumerLoop:
         except DlqLimitExceeded as exc:
             self.halted_reason = str(exc)
             raise
+        except Exception:
+            self.stats.lag = _committed_lag(consumer, self.stats.lag)
+            raise
         finally:
             consumer.close(autocommit=False)
 
@@ -110,6 +133,7 @@ class ConsumerLoop:
             self._process(records)
             consumer.commit(offsets=_next_offsets(records))
         self.stats.lag = _lag(consumer)
+        self.stats.polls += 1
         return len(records)
 
     def _process(self, records: list[Any]) -> None:
@@ -117,7 +141,7 @@ class ConsumerLoop:
         decoded, invalid = self._decode_all(records)
         if self._on_decoded is not None:
             self._on_decoded(len(decoded), len(invalid), time.perf_counter() - started)
-        rejected = list(self._handle_batch(decoded)) if decoded else []
+        rejected = self._handle(decoded) if decoded else []
         invalid.extend((item.record, reason) for item, reason in rejected)
         futures = [
             send_to_dlq(self._producer, record, reason=reason, group_id=self._group_id)
@@ -127,6 +151,34 @@ class ConsumerLoop:
         self.stats.batches += 1
         self.stats.processed += len(decoded) - len(rejected)
         self.stats.dead_lettered += len(invalid)
+
+    def _handle(self, decoded: list[Decoded]) -> list[tuple[Decoded, str]]:
+        try:
+            return list(self._handle_batch(decoded))
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            if len(decoded) == 1:
+                return [self._failed(decoded[0])]
+            log.warning("a batch of %d failed; handling its records one at a time",
+                        len(decoded), exc_info=True)
+        rejected: list[tuple[Decoded, str]] = []
+        for item in decoded:  # in order: per-key order holds
+            try:
+                rejected.extend(self._handle_batch([item]))
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:
+                rejected.append(self._failed(item))
+        return rejected
+
+    def _failed(self, item: Decoded) -> tuple[Decoded, str]:
+        """Called inside ``except``: the record that failed alone, with its error as reason."""
+        error = sys.exc_info()[1]
+        record = item.record
+        log.warning("dead-lettering %s[%d]@%d: the handler failed on it alone",
+                    record.topic, record.partition, record.offset, exc_info=True)
+        return item, f"processing failed: {type(error).__name__}: {error}"
 
     def _decode_all(self, records: list[Any]) -> tuple[list[Decoded], list[tuple[Any, str]]]:
         decoded: list[Decoded] = []
@@ -167,6 +219,21 @@ def _next_offsets(records: list[Any]) -> dict[TopicPartition, OffsetAndMetadata]
         if current is None or record.offset + 1 > current.offset:
             offsets[partition] = OffsetAndMetadata(record.offset + 1, "", -1)
     return offsets
+
+
+def _committed_lag(consumer: KafkaConsumer, fallback: int) -> int:
+    """Records past the group's committed offsets: the lag of a loop that cannot advance."""
+    try:
+        partitions = list(consumer.assignment())
+        ends = consumer.end_offsets(partitions)
+        total = 0
+        for partition in partitions:
+            committed = consumer.committed(partition) or 0
+            total += max(0, ends.get(partition, committed) - committed)
+        return total
+    except Exception:  # the broker may be what failed: keep the last known figure
+        log.debug("could not read the lag of a failed loop", exc_info=True)
+        return fallback
 
 
 def _lag(consumer: KafkaConsumer) -> int:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from services.coach.profile_math import observation, team_level
 from services.coach.profile_store import load_profiles
 from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
-from services.coach.settings import CoachSettings
+from services.coach.settings import CoachSettings, ProfileSettings
 from services.coach.tables import score_events
 from shared.events import SCORES, dlq_topic
 from shared.kafka.dlq import REASON_HEADER
 from shared.kafka.producer import create_producer, send_bytes, wait_all
 from shared.kafka.runner import BackgroundConsumer
 from shared.settings import KafkaSettings
-from tests.coach.factories import FixedClock, example_score_events
+from tests.coach.factories import NOW, FixedClock, example_score_events, score_event
 from tests.coach.kafka_helpers import produce, read_until
 
 pytestmark = pytest.mark.kafka
@@ -90,3 +93,35 @@ def test_events_for_many_agents_are_all_applied(kafka_settings: KafkaSettings,
         profiles = load_profiles(connection, {e.agent_id for e in events})
     assert {agent: p["tone"].count for agent, p in profiles.items()} == {
         f"intercom:acct:{i}": 10 for i in range(7)}
+
+
+def test_a_score_from_the_future_is_dead_lettered_and_profiles_still_work(
+        kafka_settings: KafkaSettings, coach_engine: Engine, clock: FixedClock) -> None:
+    # One reply dated 2150 once made every profile of its account (and the weekly assignment)
+    # answer 500: its recency weight overflowed. 2090 passes the schema's years; it is refused
+    # as lying in the future.
+    agent = "zendesk:acme:agent-17"
+    now_scores = {"tone": 0.8, "acknowledgment": 0.6}
+    future = score_event(agent, 1, {"tone": 0.1}, at=datetime(2090, 1, 1, tzinfo=UTC))
+    present = score_event(agent, 2, now_scores, at=clock.now)
+    produce(kafka_settings, kafka_settings.topic(SCORES), [future, present])
+    with running_consumer(kafka_settings, coach_engine, clock, []) as handler:
+        assert handler.wait_for(2, timeout_s=60)
+        (dead,) = read_until(kafka_settings, dlq_topic(kafka_settings.topic(SCORES)),
+                             lambda got: len(got) >= 1)
+    assert b"lies in the future" in dict(dead.headers)[REASON_HEADER]
+    with coach_engine.connect() as connection:
+        profile = load_profiles(connection, [agent])[agent]
+    assert {dim: stats.mean for dim, stats in profile.items()} == pytest.approx(now_scores)
+    assert {dim: stats.anchor_at for dim, stats in profile.items()} == \
+        dict.fromkeys(now_scores, clock.now)
+
+
+def test_recency_weights_of_a_far_future_anchor_stay_finite() -> None:
+    # Defence in depth behind the consumer's check: the arithmetic itself cannot overflow.
+    settings = ProfileSettings()
+    stats = observation(0.4, datetime(2099, 12, 31, tzinfo=UTC))
+    level = team_level([stats, observation(0.8, NOW)], NOW, settings.half_life_days * 86_400)
+    assert level is not None
+    assert math.isfinite(level.mean)
+    assert 0.4 <= level.mean <= 0.8

@@ -6,6 +6,7 @@ each reply was scored in; ``test_stream_with_model.py`` runs the real one.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -198,4 +199,27 @@ def test_poison_records_go_to_the_dlq_with_a_reason_and_the_rest_is_scored(
     assert "Invalid JSON" in reasons[0]
     assert reasons[1].startswith("no conversation key")
     assert reasons[2].startswith(f"scoring {message_id('c8', 1)} failed")
+    assert [event.message_id for _, event in read_scores(kafka_settings)] == [message_id("c1", 2)]
+
+
+def test_a_date_past_utc_range_is_dead_lettered_and_scoring_goes_on(
+    kafka_settings: KafkaSettings, tmp_path: Path, unique_name: str
+) -> None:
+    # Once answered 200 by ingest, then crashed the scorer every ~2 s (OverflowError converting
+    # to UTC) and replayed the batch forever: nothing after it was ever scored.
+    poison = interaction("c7", [Said("customer", "hello"), Said("agent", "dated reply")])
+    document = json.loads(encode_event(poison))
+    document["messages"][1]["created_at"] = "9999-12-31T23:59:59-01:00"
+    producer = create_producer(kafka_settings, client_suffix="test")
+    topic = kafka_settings.topic("support.interactions.v1")
+    send_bytes(producer, topic, key="k", value=json.dumps(document).encode()).get(timeout=30)
+    producer.close()
+    produce(kafka_settings, [interaction("c1", FIRST)])
+
+    run_until_caught_up(kafka_settings, tmp_path, f"scorer-{unique_name}", FakeScorer())
+
+    (reason,) = [dict(record.headers)[REASON_HEADER].decode()
+                 for record in read_dlq(kafka_settings)]
+    assert "messages.1.created_at" in reason
+    assert "1970 and 2099" in reason
     assert [event.message_id for _, event in read_scores(kafka_settings)] == [message_id("c1", 2)]

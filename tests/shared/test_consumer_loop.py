@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from kafka import KafkaConsumer
 from prometheus_client import REGISTRY
+from sqlalchemy.exc import OperationalError
 
 from shared.events import INTERACTIONS, SCORES, InteractionEvent, ScoreEvent, dlq_topic
 from shared.events.codec import decode_as, encode_event
@@ -16,6 +17,7 @@ from shared.events.schemas import example_paths
 from shared.kafka.consumer import ConsumerLoop, Decoded
 from shared.kafka.dlq import REASON_HEADER, DlqLimitExceeded
 from shared.kafka.producer import create_producer, publish_event, send_bytes
+from shared.kafka.runner import BackgroundConsumer
 from shared.settings import KafkaSettings
 
 
@@ -172,3 +174,110 @@ def test_broker_reachable_tells_a_live_broker_from_a_dead_address(kafka_bootstra
 
     assert broker_reachable(kafka_bootstrap)
     assert not broker_reachable(f"127.0.0.1:{free_port()}", timeout_s=2)
+
+
+class FailsOn:
+    """A handler that raises for one event (as ``repository._utc`` once did on a year-9999 date
+    that the schema let through) and records everything else it processed."""
+
+    def __init__(self, poison_id: str, error: Exception, loop_holder: list[ConsumerLoop],
+                 stop_after: int) -> None:
+        self.poison_id = poison_id
+        self.error = error
+        self.processed: list[str] = []
+        self.calls = 0
+        self._holder = loop_holder
+        self._stop_after = stop_after
+
+    def __call__(self, batch: Sequence[Decoded]) -> list[tuple[Decoded, str]]:
+        self.calls += 1
+        if any(item.event.event_id == self.poison_id for item in batch):
+            raise self.error
+        self.processed.extend(item.event.event_id for item in batch)
+        if len(self.processed) >= self._stop_after:
+            self._holder[0].stop()
+        return []
+
+
+def _dlq_reasons(settings: KafkaSettings, topic: str, group: str, count: int) -> list[bytes]:
+    dlq = KafkaConsumer(dlq_topic(topic), bootstrap_servers=settings.bootstrap_servers,
+                        auto_offset_reset="earliest", consumer_timeout_ms=20_000,
+                        group_id=group)
+    reasons = []
+    for record in dlq:
+        reasons.append(dict(record.headers)[REASON_HEADER])
+        if len(reasons) == count:
+            break
+    dlq.close()
+    return reasons
+
+
+def test_a_record_the_handler_cannot_process_is_dead_lettered_and_the_rest_go_on(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    for name in ("before", "poison", "after-1", "after-2"):
+        publish_event(producer, topic, _example_interaction(name), timeout_s=30)
+    holder: list[ConsumerLoop] = []
+    handler = FailsOn("evt-poison", OverflowError("date value out of range"), holder,
+                      stop_after=3)
+    loop = ConsumerLoop(settings=kafka_settings, topic=topic, group_id=f"g-{unique_name}",
+                        handle_batch=handler, producer=producer, event_type=InteractionEvent)
+    holder.append(loop)
+    loop.run()  # returns: the loop was never stopped by the poison record
+    producer.close()
+
+    assert sorted(handler.processed) == ["evt-after-1", "evt-after-2", "evt-before"]
+    assert loop.stats.dead_lettered == 1
+    (reason,) = _dlq_reasons(kafka_settings, topic, f"dlq-{unique_name}", 1)
+    assert reason == b"processing failed: OverflowError: date value out of range"
+
+
+def test_a_dependency_failure_replays_the_batch_and_dead_letters_nothing(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    publish_event(producer, topic, _example_interaction("db-down"), timeout_s=30)
+    handler = FailsOn("evt-db-down", OperationalError("SELECT 1", {}, Exception("gone")), [],
+                      stop_after=99)
+    loop = ConsumerLoop(settings=kafka_settings, topic=topic, group_id=f"g-{unique_name}",
+                        handle_batch=handler, producer=producer, event_type=InteractionEvent)
+    with pytest.raises(OperationalError):
+        loop.run()
+    producer.close()
+    assert handler.calls == 1  # not retried record by record: the batch is replayed whole
+    assert loop.stats.dead_lettered == 0
+    assert loop.stats.lag == 1  # the real lag of a loop that cannot advance, not 0
+
+
+def test_a_consumer_that_keeps_crashing_is_unhealthy_and_reports_its_lag(
+    kafka_settings: KafkaSettings, unique_name: str
+) -> None:
+    topic = kafka_settings.topic(INTERACTIONS)
+    producer = create_producer(kafka_settings)
+    for index in range(4):
+        publish_event(producer, topic, _example_interaction(f"stuck-{index}"), timeout_s=30)
+    crashed = threading.Semaphore(0)
+
+    class AlwaysDown:
+        def __call__(self, batch: Sequence[Decoded]) -> list[tuple[Decoded, str]]:
+            crashed.release()
+            raise OperationalError("INSERT", {}, Exception("database is away"))
+
+    runner = BackgroundConsumer(
+        lambda: ConsumerLoop(settings=kafka_settings, topic=topic, group_id=f"g-{unique_name}",
+                             handle_batch=AlwaysDown(), producer=producer,
+                             event_type=InteractionEvent),
+        restart_delay_s=0.05, unhealthy_after_crashes=3)
+    runner.start()
+    try:
+        for _ in range(4):  # the fourth handler call means three crashes were recorded
+            assert crashed.acquire(timeout=60)
+        assert runner.crashes_in_a_row >= 3
+        assert not runner.healthy
+        assert runner.lag == 4
+    finally:
+        runner.stop()
+        producer.close()
