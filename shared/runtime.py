@@ -43,16 +43,22 @@ class Clients:
 def open_clients(
     settings: ServiceSettings, *, service: str, migrations: Path, version_table: str
 ) -> Clients:
+    """Open the database (migrated) and a producer (topics created); on a failure half-way,
+    what was already opened is closed before the error propagates."""
     engine = create_db_engine(settings.database.url, echo=settings.database.echo)
-    apply_migrations(engine, migrations, version_table=version_table)
-    created = ensure_topics(
-        settings.kafka.bootstrap_servers,
-        partitions=settings.kafka.topic_partitions,
-        topic_prefix=settings.kafka.topic_prefix,
-    )
-    if created:
-        log.info("created topics: %s", ", ".join(created))
-    producer = create_producer(settings.kafka, client_suffix=service)
+    try:
+        apply_migrations(engine, migrations, version_table=version_table)
+        created = ensure_topics(
+            settings.kafka.bootstrap_servers,
+            partitions=settings.kafka.topic_partitions,
+            topic_prefix=settings.kafka.topic_prefix,
+        )
+        if created:
+            log.info("created topics: %s", ", ".join(created))
+        producer = create_producer(settings.kafka, client_suffix=service)
+    except BaseException:
+        engine.dispose()
+        raise
     return Clients(engine=engine, sessions=create_session_factory(engine), producer=producer)
 
 

@@ -78,7 +78,7 @@ def create_app(settings: ScorerSettings | None = None, *,
     app = FastAPI(title="Rapport scorer", version="0.1.0", lifespan=lifespan)
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_scorer")
     install_problem_handlers(app)
-    install_health_routes(app, lambda: state.readiness_checks(settings))
+    install_health_routes(app, lambda: state.readiness_checks(settings), state.liveness_checks)
     install_api_routes(app, state, settings)
     return app
 

@@ -15,7 +15,10 @@ must not wait behind a stream backlog. So every model call goes through this sch
   request waits for at most one layer of stream work (a few milliseconds), and the stream keeps
   its big, efficient chunks while practice is on.
 
-A failing batch is retried one request at a time, so one poisonous request fails alone.
+A failing batch is retried one request at a time, so one poisonous request fails alone. A job
+whose future was cancelled while it queued (a live request that timed out) is dropped when its
+batch starts. Nothing a batch does can end the thread; if it ever stops anyway, ``alive`` turns
+false and the service's ``/healthz`` fails, so the orchestrator restarts the process.
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ class InferenceScheduler:
             self._stream.clear()
             self._changed.notify_all()
         for job in pending:
-            job.future.set_exception(SchedulerStopped("the inference scheduler stopped"))
+            _fail(job.future, SchedulerStopped("the inference scheduler stopped"))
         if self._thread.is_alive():
             self._thread.join(timeout_s)
 
@@ -225,13 +228,23 @@ class InferenceScheduler:
 
     def _run(self) -> None:
         while (batch := self._wait_for_batch()) is not None:
-            self.run_batch(batch)
+            try:
+                self.run_batch(batch)
+            except Exception as exc:  # a bug here must fail its batch, not end the thread
+                log.exception("a %s batch failed outside the model", batch.queue)
+                for job in batch.jobs:
+                    _fail(job.future, exc)
 
     def run_batch(self, batch: Batch) -> None:
         started = self._clock()
         for job in batch.jobs:
             metrics.QUEUE_WAIT.labels(batch.queue).observe(max(0.0, started - job.enqueued_at))
-            job.future.set_running_or_notify_cancel()
+        # A cancelled future (its caller gave up while it queued) must not be scored: setting
+        # its result would raise InvalidStateError. Once running, a future cannot be cancelled.
+        running = [job for job in batch.jobs if job.future.set_running_or_notify_cancel()]
+        if not running:
+            return
+        batch = Batch(batch.queue, running)
         metrics.BATCH_SIZE.labels(batch.queue).observe(len(batch.jobs))
         metrics.BATCH_TOKENS.labels(batch.queue).observe(batch.tokens)
         self._use_threads(self.threads_for(batch))
@@ -265,7 +278,7 @@ class InferenceScheduler:
 
     def _retry_one_by_one(self, batch: Batch, error: Exception, pause: Pause | None) -> None:
         if len(batch.jobs) == 1:
-            batch.jobs[0].future.set_exception(error)
+            _fail(batch.jobs[0].future, error)
             return
         log.warning("a %s batch of %d failed (%r); retrying one by one", batch.queue,
                     len(batch.jobs), error)
@@ -276,7 +289,7 @@ class InferenceScheduler:
         try:
             self._score_into_futures([job], pause)
         except Exception as exc:
-            job.future.set_exception(exc)
+            _fail(job.future, exc)
 
     def _score_into_futures(self, jobs: list[Job], pause: Pause | None) -> None:
         timings: dict[str, float] = {}
@@ -287,4 +300,11 @@ class InferenceScheduler:
             if f"{stage}_s" in timings:
                 metrics.observe_stage(stage, timings[f"{stage}_s"])
         for job, result in zip(jobs, results, strict=True):
-            job.future.set_result(result)
+            if not job.future.done():
+                job.future.set_result(result)
+
+
+def _fail(future: Future[ScoreResult], error: BaseException) -> None:
+    """Fail a future unless it already has an outcome (cancelled, or set by a first attempt)."""
+    if not future.done():
+        future.set_exception(error)

@@ -37,6 +37,11 @@ class ScorerState:
             checks["consumer"] = self._consumer_healthy
         return checks
 
+    def liveness_checks(self) -> dict[str, Callable[[], bool]]:
+        # A scheduler whose thread ended serves nothing until the process restarts. Before the
+        # model is loaded and after stop there is no scheduler: that is starting, not broken.
+        return {"inference_thread": lambda: self.scheduler is None or self.scheduler.alive}
+
     def _model_serving(self) -> bool:
         return self.scorer is not None and self.scheduler is not None and self.scheduler.alive
 

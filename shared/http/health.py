@@ -1,4 +1,9 @@
-"""``/healthz`` (the process answers), ``/readyz`` (its dependencies answer), ``/metrics``."""
+"""``/healthz`` (the process works), ``/readyz`` (its dependencies answer), ``/metrics``.
+
+``/healthz`` is what an orchestrator restarts a process on: it fails only when something inside
+the process has stopped for good (a service's worker thread), never for a dependency that may
+come back (that is ``/readyz``).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,22 @@ from prometheus_client import make_asgi_app
 ReadinessCheck = Callable[[], bool]
 
 
-def install_health_routes(app: FastAPI, checks: Callable[[], Mapping[str, ReadinessCheck]]) -> None:
-    """``checks`` is called per request so it can read clients the lifespan created."""
+def install_health_routes(
+    app: FastAPI,
+    checks: Callable[[], Mapping[str, ReadinessCheck]],
+    liveness: Callable[[], Mapping[str, ReadinessCheck]] | None = None,
+) -> None:
+    """``checks`` and ``liveness`` are called per request so they can read what the lifespan
+    created; liveness checks must be cheap (no I/O): they run on the event loop."""
     router = APIRouter(tags=["ops"])
 
     @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> JSONResponse:
+        failing = [name for name, check in (liveness() if liveness else {}).items()
+                   if not check()]
+        if failing:
+            return JSONResponse({"status": "failing", "failing": failing}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:

@@ -16,6 +16,7 @@ from services.scorer.inference_scheduler import (
     estimate_tokens,
 )
 from services.scorer.scoring_model import ScoreRequest, ScoreResult
+from services.scorer.service_state import ScorerState
 from tests.scorer_service.fakes import FakeScorer
 
 WAIT_S = 30  # generous: only a broken scheduler ever reaches it
@@ -269,3 +270,61 @@ def test_yielding_to_live_work_is_capped() -> None:
                                             finished.set()))
     step.start()
     assert finished.wait(WAIT_S)
+
+
+def test_a_live_request_cancelled_while_queued_is_skipped_and_the_thread_lives_on() -> None:
+    # Once: the cancelled future's set_result raised InvalidStateError, the retry's
+    # set_exception raised again, uncaught, and the only inference thread ended.
+    scheduler = InferenceScheduler(FakeScorer(), BatchPolicy(max_batch_wait_s=0.0))
+    given_up = scheduler.submit_live(request("the caller timed out waiting"))
+    kept = scheduler.submit_live(request("still wanted"))
+    assert given_up.cancel()
+    scheduler.start()
+    try:
+        assert kept.result(WAIT_S) is not None
+        assert given_up.cancelled()
+        assert scheduler.alive
+        after = scheduler.submit_live(request("the next one is scored too"))
+        assert after.result(WAIT_S) is not None
+    finally:
+        scheduler.stop()
+    assert not scheduler.alive
+
+
+def test_a_batch_of_only_cancelled_requests_scores_nothing() -> None:
+    scorer = FakeScorer()
+    scheduler = InferenceScheduler(scorer)
+    future = scheduler.submit_live(request("nobody waits for this"))
+    future.cancel()
+    batch = scheduler.take_batch()
+    assert batch is not None
+    scheduler.run_batch(batch)
+    assert scorer.batches == []
+
+
+def test_a_model_answering_the_wrong_number_of_results_fails_the_request_not_the_thread(
+) -> None:
+    class BrokenMetrics(FakeScorer):
+        def score_batch(self, *args: object, **kwargs: object) -> list[ScoreResult]:
+            return []  # too few results: a bug, not a bad request
+
+    scheduler = InferenceScheduler(BrokenMetrics())
+    scheduler.start()
+    try:
+        failed = scheduler.submit_live(request("one"))
+        with pytest.raises(RuntimeError, match="returned 0 results"):
+            failed.result(WAIT_S)
+        assert scheduler.alive
+    finally:
+        scheduler.stop()
+
+
+def test_the_service_is_not_live_once_its_inference_thread_has_ended() -> None:
+    state = ScorerState()
+    (check,) = state.liveness_checks().values()
+    assert check()  # no scheduler yet: starting, not broken
+    state.scheduler = InferenceScheduler(FakeScorer())
+    state.scheduler.start()
+    assert check()
+    state.scheduler.stop()  # the thread ends, as a crash would end it
+    assert not check()

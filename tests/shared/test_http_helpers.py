@@ -84,3 +84,16 @@ def test_metrics_endpoint_exposes_prometheus_text() -> None:
     client.get("/items/x")
     body = client.get("/metrics/").text
     assert "rapport_testapp_http_request_duration_seconds_bucket" in body
+
+
+def test_healthz_fails_when_a_liveness_check_fails_and_ignores_dependencies() -> None:
+    worker_alive = [True]
+    app = FastAPI()
+    install_health_routes(app, lambda: {"dependency": lambda: False},
+                          lambda: {"worker": lambda: worker_alive[0]})
+    client = TestClient(app)
+    assert client.get("/healthz").status_code == 200  # a dependency away is /readyz's business
+    worker_alive[0] = False
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing", "failing": ["worker"]}
