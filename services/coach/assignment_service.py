@@ -66,8 +66,12 @@ class AssignmentService:
         self._planned: set[str] = set()
         self._planned_lock = threading.Lock()  # the consumer thread and admin requests share it
         # Whether the outbox may hold unpublished rows (true at start: a previous run may have
-        # stopped between storing and publishing).
+        # stopped between storing and publishing). The consumer thread and admin requests both
+        # publish: the lock makes "nothing pending, so clean" and "I just stored rows, so
+        # dirty" impossible to interleave (a lost flag would strand a drill unpublished), and
+        # keeps two threads from sending the same rows at once.
         self._outbox_dirty = True
+        self._outbox_lock = threading.Lock()
 
     def current_week(self) -> str:
         return iso_week(self._clock())
@@ -104,14 +108,20 @@ class AssignmentService:
             created = assignment_store.insert_planned(connection, planned, now)
         DECISION_SECONDS.observe(time.perf_counter() - started)
         self._remember_planned(week, {p.agent_id for p in planned})
-        self._outbox_dirty = self._outbox_dirty or bool(created)
+        with self._outbox_lock:
+            self._outbox_dirty = self._outbox_dirty or bool(created)
+            dirty = self._outbox_dirty
         self._count_and_announce(decisions, set(created))
-        if self._outbox_dirty:
+        if dirty:
             self.publish_pending()
         return AssignmentRun(week, decisions, tuple(created))
 
     def publish_pending(self, limit: int = 500) -> int:
         """Send every assignment not yet acknowledged by the topic; raises ``PublishError``."""
+        with self._outbox_lock:
+            return self._publish_pending_locked(limit)
+
+    def _publish_pending_locked(self, limit: int) -> int:
         with self._engine.connect() as connection:
             pending = assignment_store.unpublished(connection, limit)
         if not pending:

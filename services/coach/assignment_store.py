@@ -79,16 +79,20 @@ def history(connection: sa.Connection, agent_ids: Collection[str], *, from_week:
 
 def insert_planned(connection: sa.Connection, planned: Sequence[PlannedAssignment],
                    now: datetime) -> list[str]:
-    """Insert the plan; returns the ids that are new (a concurrent run may have won a slot)."""
+    """Insert the plan; returns the ids this call inserted, in plan order.
+
+    A concurrent run may have taken a slot (or the same id) between planning and this insert:
+    ``ON CONFLICT DO NOTHING`` skips such rows, and ``RETURNING`` says which rows really went
+    in, so a drill is never reported (and announced) as new twice.
+    """
     if not planned:
         return []
-    ids = [p.assignment_id for p in planned]
-    existing = set(connection.scalars(
-        sa.select(assignments.c.assignment_id).where(assignments.c.assignment_id.in_(ids))))
-    rows = [_insert_row(p, now) for p in planned if p.assignment_id not in existing]
-    if rows:
-        connection.execute(insert_for(connection, assignments).on_conflict_do_nothing(), rows)
-    return [assignment_id for assignment_id in ids if assignment_id not in existing]
+    statement = (insert_for(connection, assignments).on_conflict_do_nothing()
+                 .returning(assignments.c.assignment_id))
+    inserted: set[str] = set()
+    for row in (_insert_row(p, now) for p in planned):  # RETURNING with executemany is
+        inserted.update(connection.scalars(statement, [row]))  # not portable: one by one
+    return [p.assignment_id for p in planned if p.assignment_id in inserted]
 
 
 def unpublished(connection: sa.Connection, limit: int = 500) -> list[AssignmentRecord]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -115,3 +117,50 @@ def test_week_after_week_the_focus_holds_and_difficulty_follows_practice(
     assert decision.target_difficulty == min(5, last_drill.difficulty + 1)
     earlier = {p.scenario_id for p in week_one.decisions[0].assignments}
     assert not earlier & {p.scenario_id for p in decision.assignments}
+
+
+def test_a_slot_taken_by_a_concurrent_run_is_not_reported_as_created(
+        kafka_settings: KafkaSettings, coach_engine: Engine, producer: KafkaProducer,
+        clock: FixedClock) -> None:
+    # Two runs planned different scenarios for the same slot; the second insert loses to the
+    # unique (agent, week, slot) and must not count (or announce) its drill as new.
+    service = service_for(coach_engine, producer, kafka_settings.topic(ASSIGNMENTS), clock)
+    seed(coach_engine, clock, A, 0, 10, acknowledgment=0.1)
+    first = service.assign_unassigned([A])
+    assert len(first.created) == 3
+    (decision,) = first.decisions
+    rival = [replace(planned, assignment_id=planned.assignment_id + "-rival")
+             for planned in decision.assignments]
+    with coach_engine.begin() as connection:
+        assert assignment_store.insert_planned(connection, rival, clock()) == []
+        assert len(assignment_store.list_for_agent(connection, A)) == 3
+
+
+def test_concurrent_runs_publish_every_drill_once(
+        kafka_settings: KafkaSettings, coach_engine: Engine, producer: KafkaProducer,
+        clock: FixedClock) -> None:
+    # The consumer thread and an admin request publishing at once: no drill is left
+    # unpublished by a lost "dirty" flag, and none is sent by both.
+    topic = kafka_settings.topic(ASSIGNMENTS)
+    service = service_for(coach_engine, producer, topic, clock)
+    agents = [f"zendesk:10000001:9020000001{index:02d}" for index in range(8)]
+    for agent in agents:
+        seed(coach_engine, clock, agent, 0, 10, tone=0.1)
+    start = threading.Barrier(len(agents))
+
+    def run(agent: str) -> None:
+        start.wait()
+        service.assign([agent], service.current_week())
+
+    threads = [threading.Thread(target=run, args=(agent,)) for agent in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with coach_engine.connect() as connection:
+        stored = [r for agent in agents for r in assignment_store.list_for_agent(connection, agent)]
+    assert len(stored) == 3 * len(agents)
+    assert all(r.published_at is not None for r in stored)
+    records = read_until(kafka_settings, topic, lambda got: len(got) >= len(stored))
+    ids = [decode_as(AssignmentEvent, r.value).assignment_id for r in records]
+    assert sorted(ids) == sorted(r.assignment_id for r in stored)
