@@ -157,6 +157,9 @@ class LocalKafka:
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
             self._format(config)
+        # The log is appended to across runs: only what this process writes counts, or the
+        # line of a run that was killed with -9 would report this one started at once.
+        log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*self._java_command(), "kafka.Kafka", str(config)],
@@ -164,7 +167,7 @@ class LocalKafka:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_started(timeout_s)
+        self._wait_started(timeout_s, log_start)
         return self.bootstrap
 
     def stop(self, grace_s: float = 30.0) -> None:
@@ -223,17 +226,22 @@ class LocalKafka:
         if result.returncode != 0:
             raise LauncherError(f"formatting KRaft storage failed:\n{result.stdout}{result.stderr}")
 
-    def _wait_started(self, timeout_s: float) -> None:
+    def _wait_started(self, timeout_s: float, log_start: int) -> None:
         deadline = time.monotonic() + timeout_s
         assert self.process is not None
         while time.monotonic() < deadline:
-            if STARTED_LINE in self.log_path.read_text(errors="replace"):
+            if STARTED_LINE in self._log_since(log_start) and port_in_use(self.port):
                 return
             if self.process.poll() is not None:
                 raise LauncherError(f"Kafka exited during start-up:\n{self._log_tail()}")
             time.sleep(0.2)  # polling a log file; there is no event to wait on
         self.stop()
         raise LauncherError(f"Kafka did not start within {timeout_s:.0f}s:\n{self._log_tail()}")
+
+    def _log_since(self, offset: int) -> str:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", errors="replace")
 
     def _log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
