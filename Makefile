@@ -48,7 +48,7 @@ test: venv kafka-fetch
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy shared services deploy bench
+	$(VENV)/bin/mypy shared services deploy bench lab
 
 bench: venv kafka-fetch
 	$(PY) -m bench.ingest

@@ -13,10 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from lab.scorer.comparison import score_gains
+from lab.scorer.dataset import DATA_DIR, LabelledExample, load_examples
 from services.scorer.data.fragments.reply import FILLER, TRAINING_FILLER
 from services.scorer.model import EmpathyScorer, ScoreRequest
-from services.scorer.model.comparison import score_gains
-from services.scorer.model.dataset import DATA_DIR, LabelledExample, load_examples
 from tests.scorer.test_anti_gaming import TOLERANCE, UNSEEN_FILLER_HEAD, UNSEEN_FILLER_TAIL
 
 # Written for this probe: warmer than the test's pair, and its tail invites the customer back,

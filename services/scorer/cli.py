@@ -104,7 +104,7 @@ def _add_runtime(parser: argparse.ArgumentParser) -> None:
 def _train(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from services.scorer.model.training import TrainConfig, train
+    from lab.scorer.training import TrainConfig, train
 
     config = TrainConfig()
     if args.epochs is not None:
@@ -140,9 +140,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_evaluation(args: argparse.Namespace) -> Any:
+    from lab.scorer.dataset import SPLIT_FILES, load_contrast, load_examples
+    from lab.scorer.evaluation import evaluate
     from services.scorer.model import EmpathyScorer
-    from services.scorer.model.dataset import SPLIT_FILES, load_contrast, load_examples
-    from services.scorer.model.evaluation import evaluate
 
     scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
     print(f"evaluating {scorer.model_version} ({scorer.device_name}, {scorer.dtype_name})",
@@ -158,7 +158,7 @@ def _run_evaluation(args: argparse.Namespace) -> Any:
 
 
 def _format(report: Any) -> str:
-    from services.scorer.model.report import format_report
+    from lab.scorer.report import format_report
 
     return str(format_report(report))
 
@@ -192,12 +192,12 @@ def _rounded(values: dict[str, float]) -> dict[str, float]:
 
 
 def _print_dtype_gap(args: argparse.Namespace) -> None:
+    from lab.scorer.dataset import load_examples
     from services.scorer.model import (
         EmpathyScorer,
         applicability_disagreements,
         max_abs_score_diff,
     )
-    from services.scorer.model.dataset import load_examples
 
     requests = [e.request for e in load_examples(args.data_dir / "test.jsonl")]
     runs = {}

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from lab.scorer.dataset import DATA_DIR, LabelledExample, load_examples
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
-from services.scorer.model.dataset import DATA_DIR, LabelledExample, load_examples
 
 
 @pytest.fixture(scope="session")

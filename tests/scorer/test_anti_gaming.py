@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from lab.scorer.comparison import score_gains
+from lab.scorer.dataset import LabelledExample
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
-from services.scorer.model.comparison import score_gains
-from services.scorer.model.dataset import LabelledExample
 
 UNSEEN_FILLER_HEAD = (
     "We appreciate you taking the time to write to us today. Our customers are at the heart of "

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from lab.scorer.comparison import score_gains
 from services.scorer.model import ScoreResult
-from services.scorer.model.comparison import score_gains
 
 CUSTOMER = "My parcel 4411 is a week late and it was a birthday present."
 REPLY = "I'm sorry parcel 4411 is late for the birthday. I've asked the courier to deliver today."

@@ -8,10 +8,11 @@ import logging
 import pytest
 import torch
 
-from services.scorer.model import EmpathyScorer, max_abs_score_diff
+from lab.scorer.comparison import max_abs_score_diff
+from lab.scorer.dataset import LabelledExample
+from services.scorer.model import EmpathyScorer
 from services.scorer.model import scorer as scorer_module
 from services.scorer.model.compiled import should_compile
-from services.scorer.model.dataset import LabelledExample
 
 
 class _BrokenCompiledEncoder(torch.nn.Module):

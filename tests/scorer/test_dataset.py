@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes
 from services.scorer.data.generate import SEED, generate
-from services.scorer.model.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes
 from services.scorer.model.rubric import DIMENSIONS, EMOTIONS
 
 REQUIRED_CHANNELS = {"chat", "email", "voice", "social", "sms"}

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from services.scorer.model import EmpathyScorer
-from services.scorer.model.dataset import (
+from lab.scorer.dataset import (
     DATA_DIR,
     SPLIT_FILES,
     LabelledExample,
     load_contrast,
     load_examples,
 )
-from services.scorer.model.evaluation import EvaluationReport, evaluate
-from services.scorer.model.report import format_report
+from lab.scorer.evaluation import EvaluationReport, evaluate
+from lab.scorer.report import format_report
+from services.scorer.model import EmpathyScorer
 from services.scorer.model.rubric import DIMENSIONS
 
 

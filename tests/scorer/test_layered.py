@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from services.scorer.model import EmpathyScorer, max_abs_score_diff
-from services.scorer.model.dataset import LabelledExample
+from lab.scorer.comparison import max_abs_score_diff
+from lab.scorer.dataset import LabelledExample
+from services.scorer.model import EmpathyScorer
 from services.scorer.model.features import batch_inputs
 from services.scorer.model.layered import LayeredEncoder
 

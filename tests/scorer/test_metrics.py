@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.scorer.model.metrics import average_ranks, macro_f1, pair_accuracy, spearman
+from lab.scorer.metrics import average_ranks, macro_f1, pair_accuracy, spearman
 
 
 def test_average_ranks_share_ties() -> None:

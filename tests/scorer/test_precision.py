@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from lab.scorer.comparison import applicability_disagreements, max_abs_score_diff
+from lab.scorer.dataset import LabelledExample
 from services.scorer.model import (
     EmpathyScorer,
-    applicability_disagreements,
-    max_abs_score_diff,
 )
-from services.scorer.model.dataset import LabelledExample
 from services.scorer.model.device import cpu_has_amx_bf16
 
 MAX_DIFF = 0.02

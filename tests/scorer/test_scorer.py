@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from lab.scorer.dataset import LabelledExample
 from services.scorer.model import DIMENSIONS, EmpathyScorer, ScoreRequest, ScoreResult, Turn
-from services.scorer.model.dataset import LabelledExample
 
 CUSTOMER = (
     "My order 55821 arrived today and the blue kettle has a cracked lid. I needed it for my "

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes, write_jsonl_bytes
+from lab.scorer.training import TrainConfig, train
 from services.scorer.model import EmpathyScorer, ScoreRequest
-from services.scorer.model.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes, write_jsonl_bytes
-from services.scorer.model.training import TrainConfig, train
 
 SLICE = 96
 

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from lab.scorer.dataset import SPLIT_FILES, write_jsonl_bytes
 from services.scorer.data.contrast import contrast_pairs
 from services.scorer.data.conversation import Conversation, sample_channel, sample_conversation
 from services.scorer.data.fragments import ALL_SITUATIONS
@@ -29,7 +30,6 @@ from services.scorer.data.labels import reply_labels
 from services.scorer.data.plans import sample_plan
 from services.scorer.data.render import ReplyPlan, render_reply
 from services.scorer.data.situation import Situation
-from services.scorer.model.dataset import SPLIT_FILES, write_jsonl_bytes
 
 DATA_DIR = Path(__file__).resolve().parent
 SEED = 20251126

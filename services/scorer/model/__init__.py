@@ -1,4 +1,5 @@
-"""The empathy scorer: a frozen MiniLM encoder with small trained heads per rubric dimension.
+"""The empathy scorer as the service runs it: loading, tokenizing, encoder, heads, evidence,
+suggestions. Training, evaluation and data live in ``lab.scorer``, which nothing here imports.
 
 Public interface (used by the scorer service and the batch CLI)::
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 from services.scorer.model import offline  # noqa: F401  (must run before transformers loads)
 
 # isort: on
-from services.scorer.model.comparison import applicability_disagreements, max_abs_score_diff
 from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import (
     CustomerSignals,
@@ -34,6 +34,4 @@ __all__ = [
     "Suggestion",
     "ToneScores",
     "Turn",
-    "applicability_disagreements",
-    "max_abs_score_diff",
 ]

@@ -1,58 +1,25 @@
 """One encoder pass per batch of similar-length messages, pooled into head inputs.
 
-Training computes the frozen encoder's outputs once for the whole corpus, so fitting the heads
-takes minutes, and scoring uses exactly the same code.
+Training (``lab.scorer.encoding``) computes the frozen encoder's outputs once for the whole
+corpus with exactly this code, so fitting the heads takes minutes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import torch
 
 from services.scorer.model.pooling import SpanFeatures, pool_features
 from services.scorer.model.tokenizing import TokenizedExample
 
-__all__ = ["SpanFeatures", "batch_inputs", "encode_features", "encode_in_order", "length_buckets"]
+__all__ = ["SpanFeatures", "batch_inputs", "encode_features", "length_buckets"]
 
 
 def length_buckets(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Indices grouped into batches of similar length, so padding stays small."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
-def encode_in_order(
-    encoder: torch.nn.Module,
-    examples: Sequence[TokenizedExample],
-    pad_id: int,
-    device: str,
-    batch_size: int,
-    on_batch: Callable[[int], None] | None = None,
-    on_hidden_states: Callable[[list[int], tuple[torch.Tensor, ...]], None] | None = None,
-) -> SpanFeatures:
-    """Features for many examples, length-bucketed for speed, returned in input order.
-
-    ``on_hidden_states`` (bucket indices, every layer's states) is how training keeps what it
-    needs of the layers below the output without a second pass.
-    """
-    parts: list[SpanFeatures] = []
-    order: list[int] = []
-    with torch.inference_mode():
-        for bucket in length_buckets([example.length for example in examples], batch_size):
-            batch = [examples[i] for i in bucket]
-            if on_hidden_states is None:
-                parts.append(encode_features(encoder, batch, pad_id, device))
-            else:
-                output = encoder(**batch_inputs(batch, pad_id, device), output_hidden_states=True)
-                parts.append(pool_features(output.last_hidden_state.float(), batch, device))
-                on_hidden_states(bucket, output.hidden_states)
-            order.extend(bucket)
-            if on_batch is not None:
-                on_batch(len(bucket))
-    inverse = torch.empty(len(order), dtype=torch.long)
-    inverse[torch.tensor(order)] = torch.arange(len(order))
-    return SpanFeatures.concat(parts).select(inverse.to(device))
 
 
 # oneDNN builds its bf16 kernels per tensor shape; with a width of its own for nearly every batch

@@ -14,7 +14,7 @@ from typing import Any
 from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import ScoreRequest, Turn
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "services" / "scorer" / "data"
 # The training split is gzipped: as plain JSONL it outgrew 10 MB (11.5 MB). The gzip is
 # deterministic (no name, no timestamp) and the hashes below are of the JSONL text, so the
 # container does not change what a manifest records.

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from services.scorer.model.baselines import BaselinePrediction, LengthBaseline, LexiconBaseline
-from services.scorer.model.dataset import ContrastPair, LabelledExample
-from services.scorer.model.metrics import accuracy, macro_f1, pair_accuracy, spearman
+from lab.scorer.baselines import BaselinePrediction, LengthBaseline, LexiconBaseline
+from lab.scorer.dataset import ContrastPair, LabelledExample
+from lab.scorer.metrics import accuracy, macro_f1, pair_accuracy, spearman
 from services.scorer.model.rubric import CHANNELS, DIMENSIONS, overall_score
 from services.scorer.model.schema import ScoreRequest, ScoreResult
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import torch
 
-from services.scorer.model.dataset import LabelledExample
+from lab.scorer.dataset import LabelledExample
 from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import ScoreRequest
 

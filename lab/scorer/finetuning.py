@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import torch
 from tqdm import tqdm
 
+from lab.scorer.encoding import padded_states, run_top_layer
+from lab.scorer.targets import Targets, multitask_loss
 from services.scorer.model.features import length_buckets
 from services.scorer.model.heads import EmpathyHeads
 from services.scorer.model.pooling import SpanFeatures, pool_features
-from services.scorer.model.targets import Targets, multitask_loss
 from services.scorer.model.tokenizing import TokenizedExample
-from services.scorer.model.top_layer import padded_states, run_top_layer, top_layer
+from services.scorer.model.top_layer import top_layer
 
 
 @dataclass(frozen=True)

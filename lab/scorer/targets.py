@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 import torch
 from torch.nn import functional
 
-from services.scorer.model.dataset import LabelledExample
+from lab.scorer.dataset import LabelledExample
 from services.scorer.model.heads import HeadOutputs
 from services.scorer.model.rubric import DIMENSIONS, EMOTIONS, VULNERABILITIES
 

@@ -29,8 +29,7 @@ from typing import Any, cast
 import torch
 from tqdm import tqdm
 
-from services.scorer.model.artifact import ARTIFACT_DIR, save_artifact
-from services.scorer.model.dataset import (
+from lab.scorer.dataset import (
     DATA_DIR,
     SPLIT_FILES,
     LabelledExample,
@@ -38,17 +37,18 @@ from services.scorer.model.dataset import (
     load_examples,
     padded_twin_pairs,
 )
+from lab.scorer.encoding import encode_in_order, encode_with_cache, layer_delta
+from lab.scorer.finetuning import FinetuneSettings, finetune_top_layer
+from lab.scorer.targets import Targets, build_targets, multitask_loss
+from services.scorer.model.artifact import ARTIFACT_DIR, save_artifact
 from services.scorer.model.device import multiplies_bf16_natively, select_device
 from services.scorer.model.echo import compute_idf
 from services.scorer.model.encoder import BASE_MODEL_NAME, load_encoder, load_tokenizer
 from services.scorer.model.ensemble import HeadEnsemble
-from services.scorer.model.features import encode_in_order
-from services.scorer.model.finetuning import FinetuneSettings, finetune_top_layer
 from services.scorer.model.heads import EmpathyHeads, HeadConfig, HeadOutputs
 from services.scorer.model.pooling import SpanFeatures
-from services.scorer.model.targets import Targets, build_targets, multitask_loss
 from services.scorer.model.tokenizing import RequestTokenizer, TokenizedExample, build_customer_side
-from services.scorer.model.top_layer import encode_with_cache, layer_delta, top_layer
+from services.scorer.model.top_layer import top_layer
 
 _SQUARED_DRIFT_SCALE = 0.005
 # Features the noise is added to: the encoder's outputs, not the hand-made side features.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from services.scorer.model.evaluation import METHODS, DimensionMetrics, EvaluationReport
+from lab.scorer.evaluation import METHODS, DimensionMetrics, EvaluationReport
 from services.scorer.model.rubric import CHANNELS, DIMENSIONS
 
 _SIGNAL_LABELS: dict[str, str] = {
