@@ -19,7 +19,7 @@ from tqdm import tqdm
 from lab.scorer.baselines import BaselinePrediction, LengthBaseline, LexiconBaseline
 from lab.scorer.dataset import ContrastPair, LabelledExample
 from lab.scorer.metrics import accuracy, macro_f1, pair_accuracy, spearman
-from services.scorer.model.rubric import CHANNELS, DIMENSIONS, overall_score
+from services.scorer.model.rubric import CHANNELS, DIMENSIONS, VULNERABILITIES, overall_score
 from services.scorer.model.schema import ScoreRequest, ScoreResult
 
 METHODS: tuple[str, ...] = ("model", "length", "lexicon")
@@ -44,6 +44,16 @@ class DimensionMetrics:
 
 
 @dataclass(frozen=True)
+class PairSummary:
+    """Pair accuracy over every contrast pair (each judged on its own dimension), and over the
+    pairs whose better reply is the shorter one (where a length habit would fail)."""
+
+    overall: dict[str, float]
+    shorter_better: dict[str, float]
+    shorter_better_n: int
+
+
+@dataclass(frozen=True)
 class EvaluationReport:
     model_version: str
     test_n: int
@@ -51,6 +61,9 @@ class EvaluationReport:
     dimensions: dict[str, DimensionMetrics]
     by_channel: dict[str, dict[str, DimensionMetrics]]
     signals: dict[str, float] = field(default_factory=dict)
+    pair_summary: PairSummary | None = None
+    # Per vulnerability type: precision, recall and how many customers disclosed it.
+    vulnerability: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def beats_baselines(self) -> dict[str, bool]:
         return {dim: m.model_beats_baselines() for dim, m in self.dimensions.items()}
@@ -100,7 +113,52 @@ def evaluate(
         dimensions=metrics_for(list(range(len(test))), all_pairs),
         by_channel=by_channel,
         signals=_signal_metrics(test, test_results),
+        pair_summary=_pair_summary(contrast, pair_predictions),
+        vulnerability=vulnerability_metrics(
+            [e.vulnerability for e in test], [r.customer.vulnerability for r in test_results]),
     )
+
+
+def _pair_summary(contrast: Sequence[ContrastPair],
+                  pair_predictions: dict[str, list[BaselinePrediction]]) -> PairSummary:
+    offset = len(contrast)
+    shorter = [i for i, p in enumerate(contrast)
+               if len(p.better.request.reply) < len(p.worse.request.reply)]
+
+    def accuracy_over(rows: Sequence[int], method: str) -> float:
+        predicted = pair_predictions[method]
+        return pair_accuracy([predicted[i].scores[contrast[i].dimension] for i in rows],
+                             [predicted[offset + i].scores[contrast[i].dimension] for i in rows])
+
+    every = range(len(contrast))
+    return PairSummary(
+        overall={method: accuracy_over(every, method) for method in METHODS},
+        shorter_better={method: accuracy_over(shorter, method) for method in METHODS},
+        shorter_better_n=len(shorter),
+    )
+
+
+def vulnerability_metrics(truth: Sequence[str | None], predicted: Sequence[str | None]
+                          ) -> dict[str, dict[str, float]]:
+    """Precision and recall per disclosure type; "none" is the absence of a disclosure, so a
+    type's false positives include customers who disclosed nothing (the invented disclosure
+    that would make a suggestion mention a bereavement nobody had)."""
+    metrics = {}
+    for kind in VULNERABILITIES:
+        tp = sum(t == kind and p == kind for t, p in zip(truth, predicted, strict=True))
+        flagged = sum(p == kind for p in predicted)
+        actual = sum(t == kind for t in truth)
+        metrics[kind] = {
+            "precision": tp / flagged if flagged else math.nan,
+            "recall": tp / actual if actual else math.nan,
+            "disclosed": float(actual),
+            "flagged": float(flagged),
+        }
+    invented = sum(t is None and p is not None for t, p in zip(truth, predicted, strict=True))
+    none_n = sum(t is None for t in truth)
+    metrics["none"] = {"invented_rate": invented / none_n if none_n else math.nan,
+                       "customers": float(none_n)}
+    return metrics
 
 
 def _score_all(score: Scorer, requests: list[ScoreRequest], progress: bool) -> list[ScoreResult]:

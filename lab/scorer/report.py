@@ -20,13 +20,15 @@ _SIGNAL_LABELS: dict[str, str] = {
 }
 
 
-def format_report(report: EvaluationReport) -> str:
+def format_report(report: EvaluationReport, split: str = "test") -> str:
     lines = [
-        f"Model {report.model_version} — held-out test split: {report.test_n} replies from "
-        f"situations never seen in training; contrast set: {report.pairs_n} minimal pairs.",
+        f"Model {report.model_version} — {split}: {report.test_n} replies; "
+        f"{report.pairs_n} contrast pairs.",
         "Cells are model / length baseline / lexicon baseline.",
         "",
         *_dimension_table(report.dimensions, with_verdict=True),
+        *_pair_lines(report),
+        *_vulnerability_lines(report),
         "",
         "Customer signals and tone (model only):",
         "",
@@ -63,3 +65,36 @@ def _dimension_table(metrics: dict[str, DimensionMetrics], with_verdict: bool) -
 
 def _cells(values: dict[str, float]) -> str:
     return " / ".join("–" if math.isnan(values[m]) else f"{values[m]:.3f}" for m in METHODS)
+
+
+def _pair_lines(report: EvaluationReport) -> list[str]:
+    summary = report.pair_summary
+    if summary is None or not report.pairs_n:
+        return []
+    return [
+        "",
+        f"Contrast pairs, all dimensions: {_cells(summary.overall)}; the "
+        f"{summary.shorter_better_n} pairs whose better reply is the shorter: "
+        f"{_cells(summary.shorter_better)}",
+    ]
+
+
+def _vulnerability_lines(report: EvaluationReport) -> list[str]:
+    if not report.vulnerability:
+        return []
+    lines = ["", "Vulnerability disclosures (model): precision / recall (disclosed, flagged)", "",
+             "| type | precision | recall | disclosed | flagged |", "|---|---|---|---|---|"]
+    for kind, values in report.vulnerability.items():
+        if kind == "none":
+            continue
+        lines.append(f"| {kind} | {_number(values['precision'])} | {_number(values['recall'])} "
+                     f"| {values['disclosed']:.0f} | {values['flagged']:.0f} |")
+    none = report.vulnerability.get("none")
+    if none:
+        lines += ["", f"Customers with no disclosure flagged with one: "
+                      f"{_number(none['invented_rate'])} of {none['customers']:.0f}"]
+    return lines
+
+
+def _number(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.3f}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 DEFAULT_SCORE_BATCH = 64
+SPLITS = ("test", "validation", "generated")
 # Spelled out here rather than imported so `--help` does not wait for torch to load.
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
@@ -58,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=_train)
 
     evaluate = commands.add_parser("evaluate", help="held-out metrics vs. both baselines")
+    evaluate.add_argument(
+        "--split", choices=SPLITS, default="test",
+        help="test: the independent free-written test set and its contrast pairs (written by "
+             "authors who never saw the training data; look at it rarely); validation: the "
+             "part of the written training data held out for choosing settings, with the "
+             "generator's held-out contrast pairs; generated: the template generator's held-out "
+             "split (the figures of earlier models)")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--compare-dtypes", action="store_true",
                           help="also score the test split in fp32 and bf16 and print the gap")
@@ -121,9 +129,12 @@ def _train(args: argparse.Namespace) -> int:
           f"{summary.encode_s:.0f}s, heads {summary.fit_s:.0f}s, top layer "
           f"{summary.finetune_s:.0f}s", file=sys.stderr)
     if not args.no_evaluate:
+        # Training reports on the validation split: the independent test set is looked at
+        # only by an explicit `evaluate`, so that choosing settings never sees it.
+        args.split = "validation"
         report = _run_evaluation(args)
         _record_metrics(args.artifact_dir, report)
-        print(_format(report))
+        print(_format(report, args.split))
     print(f"train wall time: {time.perf_counter() - started:.0f}s", file=sys.stderr)
     return 0
 
@@ -133,34 +144,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_report_json(report), indent=2))
     else:
-        print(_format(report))
+        print(_format(report, args.split))
     if args.compare_dtypes:
         _print_dtype_gap(args)
     return 0
 
 
 def _run_evaluation(args: argparse.Namespace) -> Any:
-    from lab.scorer.dataset import SPLIT_FILES, load_contrast, load_examples
     from lab.scorer.evaluation import evaluate
+    from lab.scorer.written import evaluation_split
     from services.scorer.model import EmpathyScorer
 
     scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
-    print(f"evaluating {scorer.model_version} ({scorer.device_name}, {scorer.dtype_name})",
-          file=sys.stderr)
-    return evaluate(
-        scorer.score_batch,
-        scorer.model_version,
-        load_examples(args.data_dir / SPLIT_FILES["train"]),
-        load_examples(args.data_dir / "test.jsonl"),
-        load_contrast(args.data_dir / "contrast.jsonl"),
-        progress=not args.quiet,
-    )
+    split = evaluation_split(args.split, args.data_dir)
+    print(f"evaluating {scorer.model_version} ({scorer.device_name}, {scorer.dtype_name}) on "
+          f"{split.description}", file=sys.stderr)
+    return evaluate(scorer.score_batch, scorer.model_version, split.baseline_train, split.test,
+                    split.contrast, progress=not args.quiet)
 
 
-def _format(report: Any) -> str:
+def _format(report: Any, split: str = "test") -> str:
     from lab.scorer.report import format_report
+    from lab.scorer.written import SPLIT_TITLES
 
-    return str(format_report(report))
+    return str(format_report(report, SPLIT_TITLES[split]))
 
 
 def _report_json(report: Any) -> dict[str, Any]:
@@ -192,14 +199,11 @@ def _rounded(values: dict[str, float]) -> dict[str, float]:
 
 
 def _print_dtype_gap(args: argparse.Namespace) -> None:
-    from lab.scorer.dataset import load_examples
-    from services.scorer.model import (
-        EmpathyScorer,
-        applicability_disagreements,
-        max_abs_score_diff,
-    )
+    from lab.scorer.comparison import applicability_disagreements, max_abs_score_diff
+    from lab.scorer.written import evaluation_split
+    from services.scorer.model import EmpathyScorer
 
-    requests = [e.request for e in load_examples(args.data_dir / "test.jsonl")]
+    requests = [e.request for e in evaluation_split(args.split, args.data_dir).test]
     runs = {}
     for dtype in ("fp32", "bf16"):
         scorer = EmpathyScorer.load(args.artifact_dir, args.device, dtype)
