@@ -36,6 +36,9 @@ class LabelledExample:
     emotion: str
     intensity: float
     vulnerability: str | None
+    # False for human labels that rate the reply only (calibration, blind annotation): the
+    # customer-signal heads are not trained on them.
+    signals_known: bool = True
 
 
 @dataclass(frozen=True)

