@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from lab.scorer.dataset import DATA_DIR, LabelledExample, load_examples
+from lab.scorer.dataset import LabelledExample
+from lab.scorer.written import load_written
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
 
 
@@ -23,7 +24,10 @@ def fp32_scorer() -> EmpathyScorer:
 
 @pytest.fixture(scope="session")
 def test_split() -> list[LabelledExample]:
-    return load_examples(DATA_DIR / "test.jsonl")
+    """Replies no training step saw, for checks that need realistic inputs (precision, evidence,
+    layers): the validation part of the written corpus. The independent test set is kept for
+    the evaluation alone."""
+    return load_written().validation
 
 
 @pytest.fixture(scope="session")

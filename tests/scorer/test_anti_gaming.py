@@ -1,7 +1,7 @@
 """Length alone never raises a score; stock empathy without specifics scores low.
 
-The filler sentences here are written for this test and appear nowhere in the training data, so
-the model cannot have memorised them as "neutral".
+The filler, stock and specific sentences here are written for these tests and appear nowhere in
+the training data (a test below checks), so the model cannot have memorised them.
 """
 
 from __future__ import annotations
@@ -11,51 +11,70 @@ from collections.abc import Callable
 import pytest
 
 from lab.scorer.comparison import score_gains
-from lab.scorer.dataset import LabelledExample
+from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, load_examples
+from lab.scorer.written import load_written, reply_sentences
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
 
 UNSEEN_FILLER_HEAD = (
-    "We appreciate you taking the time to write to us today. Our customers are at the heart of "
-    "everything we do here."
+    "It's always a genuine pleasure to see a name pop up in our support queue. Every single "
+    "message that lands with us gets read by a real member of the team."
 )
 UNSEEN_FILLER_TAIL = (
-    "Thank you once again for your message and for your continued loyalty. We hope you have a "
-    "pleasant rest of your week, and we look forward to serving you again in the future."
+    "We're grateful you chose to spend a few minutes of your day writing in. Wishing you a "
+    "smooth and relaxing end to the week from all of us over here."
 )
 # A padded reply may wobble a little; it must never gain more than this on any dimension.
 TOLERANCE = 0.05
 PADDING_SAMPLE = 60
 
-# (channel, customer, stock reply, specific reply): same moves, with and without specifics.
+# (channel, customer, stock reply, specific reply): same moves, with and without specifics. The
+# stock lines are stock in kind (they fit any ticket) but worded as nobody in the training data
+# words them: the test is whether the model learnt what makes a line canned, not the lines.
 STOCK_VS_SPECIFIC = [
     (
         "email",
         "My order 55821 arrived today and the blue kettle has a cracked lid. I needed it for my "
         "mum's birthday on Sunday.",
-        "I understand your frustration. We apologise for any inconvenience. We will send a "
-        "replacement as soon as possible.",
+        "That definitely sounds less than ideal on your end. Rest assured your concerns are "
+        "being taken on board. A replacement will be arranged at the earliest opportunity.",
         "A cracked lid on the blue kettle from order 55821, days before your mum's birthday on "
-        "Sunday, is so frustrating. I'm sorry. We will send a replacement kettle as soon as "
-        "possible.",
+        "Sunday, is so frustrating. I'm sorry. A replacement kettle will be arranged at the "
+        "earliest opportunity.",
     ),
     (
         "chat",
         "I've been charged twice for my gym membership this month, £42 each time, and that money "
         "was for my electricity bill.",
-        "I completely understand how you feel. Your feelings are valid and we hear you. I'll "
-        "look into this for you.",
+        "We know how much these things can matter to people. Situations like this are never "
+        "what anybody wants to deal with. I'll dig into this for you.",
         "Being charged £42 twice for your membership, when that money was meant for your "
-        "electricity bill, is really stressful. I'll look into the duplicate £42 for you.",
+        "electricity bill, is a horrible squeeze. I'll dig into the duplicate £42 for you.",
     ),
     (
         "voice",
         "yeah hi, so my flight BW 482 to Madrid got cancelled and I've got a job interview there "
         "tomorrow morning.",
-        "Okay, I hear you, and I know how frustrating this must be. Let me see what I can do.",
-        "Okay, so flight BW 482 to Madrid being cancelled the night before your job interview is "
-        "a really stressful spot. Let me see what I can do.",
+        "Okay, that must be really annoying for you, I totally get where you're coming from. "
+        "Give me a moment to dig into it.",
+        "Okay, so flight BW 482 to Madrid being cancelled the night before your job interview "
+        "puts you in a really tight spot. Give me a moment to dig into it.",
     ),
 ]
+TEST_PHRASES = (UNSEEN_FILLER_HEAD, UNSEEN_FILLER_TAIL,
+                *(text for _, _, *replies in STOCK_VS_SPECIFIC for text in replies))
+
+
+def test_the_phrases_of_these_tests_appear_nowhere_in_the_training_data() -> None:
+    """Every sentence these tests pad or compare with is new to the model: in no reply of the
+    written training split, its validation part, or the template generator's output."""
+    corpus = load_written()
+    replies = [e.request.reply for e in corpus.train + corpus.validation]
+    replies += [e.request.reply for e in load_examples(DATA_DIR / SPLIT_FILES["train"])]
+    seen = "\n".join(" ".join(reply.lower().split()) for reply in replies)
+    sentences = reply_sentences(TEST_PHRASES)
+    assert len(sentences) >= 12
+    for sentence in sentences:
+        assert sentence not in seen, sentence
 
 
 def _padded(request: ScoreRequest) -> ScoreRequest:
@@ -63,10 +82,10 @@ def _padded(request: ScoreRequest) -> ScoreRequest:
     return ScoreRequest(request.channel, request.customer, reply, request.history)
 
 
-def test_padding_with_empty_filler_never_raises_any_score(
-    scorer: EmpathyScorer, test_split: list[LabelledExample]
-) -> None:
-    sample = test_split[:: max(1, len(test_split) // PADDING_SAMPLE)][:PADDING_SAMPLE]
+def test_padding_with_empty_filler_never_raises_any_score(scorer: EmpathyScorer) -> None:
+    # Replies no training step saw: the written validation split.
+    held_out = load_written().validation
+    sample = held_out[:: max(1, len(held_out) // PADDING_SAMPLE)][:PADDING_SAMPLE]
     originals = scorer.score_batch([e.request for e in sample])
     padded = scorer.score_batch([_padded(e.request) for e in sample])
     gains = score_gains(originals, padded)

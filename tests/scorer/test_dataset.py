@@ -175,17 +175,3 @@ def test_padded_twins_keep_their_labels_and_put_filler_inside_and_outside_the_fr
     inside, outside = placements[True], placements[False]
     assert inside > 10, placements
     assert outside > 10, placements
-
-
-def test_the_padding_tests_filler_is_not_in_the_training_data(
-    train: list[dict[str, Any]],
-) -> None:
-    """What tests/scorer/test_anti_gaming.py pads with must be new to the model."""
-    from tests.scorer.test_anti_gaming import UNSEEN_FILLER_HEAD, UNSEEN_FILLER_TAIL
-
-    sentences = [s.strip() + "." for s in f"{UNSEEN_FILLER_HEAD} {UNSEEN_FILLER_TAIL}".split(".")
-                 if s.strip()]
-    assert len(sentences) == 4
-    for record in train:
-        for sentence in sentences:
-            assert sentence.lower() not in record["reply"].lower(), record["id"]

@@ -134,3 +134,36 @@ def test_tone_is_adjusted_to_the_channel(score_one: Callable[..., ScoreResult]) 
     assert in_chat.tone.channel_adjusted < in_email.tone.channel_adjusted - 0.1
     curt = "Noted. We'll look into it."
     assert score_one("email", CUSTOMER, curt).tone.channel_adjusted < 0.4
+
+
+STUDENT_COMPLAINT = (
+    "Hello,\n\nI cancelled my Lumen Pro subscription on 2 March (I have the confirmation email) "
+    "but you still took £240 from my account yesterday. I'm a student and that was most of my "
+    "money for this month, so I now can't pay my share of the bills. Please refund it as soon "
+    "as possible.\n\nThanks,\nNiamh"
+)
+WARM_SPECIFIC = (
+    "Hi Niamh,\n\nI'm so sorry. You cancelled on 2 March and we still charged you £240, which "
+    "is a big hole in a student budget, right when your share of the bills is due. That's our "
+    "mistake, not yours.\n\nI've refunded the full £240 to your card today (reference "
+    "RF-77314); most banks show it within two working days. I'll check on Thursday that it has "
+    "landed and email you either way.\n\nBest wishes,\nKofi"
+)
+COLD_POLICY = (
+    "Hello,\n\nRefunds are processed in 5-10 business days as per our refund policy. We are "
+    "not responsible for any third-party bank fees. Please do not open multiple tickets about "
+    "the same issue.\n\nRegards,\nCustomer Support"
+)
+
+
+def test_a_warm_specific_reply_and_a_cold_policy_reply_score_clearly_apart(
+    score_one: Callable[..., ScoreResult],
+) -> None:
+    warm = score_one("email", STUDENT_COMPLAINT, WARM_SPECIFIC)
+    cold = score_one("email", STUDENT_COMPLAINT, COLD_POLICY)
+    assert warm.overall > cold.overall + 0.25
+    for dim in ("tone", "ownership", "personalization"):
+        warm_score, cold_score = warm.scores[dim], cold.scores[dim]
+        assert warm_score is not None
+        assert cold_score is not None
+        assert warm_score > cold_score + 0.25, (dim, warm_score, cold_score)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
+from services.scorer.model.disclosures import customer_mentions
 from services.scorer.model.evidence import evidence_sentences
 from services.scorer.model.heads import HeadOutputs
 from services.scorer.model.rubric import DIMENSIONS, EMOTIONS, VULNERABILITIES, expected_overall
@@ -73,7 +74,7 @@ def build_result(
         for index, dim in enumerate(DIMENSIONS)
         if scores[dim] is not None
     }
-    customer = _customer_signals(raw)
+    customer = _customer_signals(raw, _customer_words(request))
     return ScoreResult(
         scores=scores,
         overall=expected_overall(unconditional, applicability),
@@ -89,11 +90,18 @@ def build_result(
     )
 
 
-def _customer_signals(raw: RawPrediction) -> CustomerSignals:
+def _customer_words(request: ScoreRequest) -> str:
+    return "\n".join([*(t.text for t in request.history if t.role == "customer"),
+                      request.customer])
+
+
+def _customer_signals(raw: RawPrediction, customer_words: str) -> CustomerSignals:
     best = max(range(len(EMOTIONS)), key=lambda i: raw.emotion[i])
     none_probability, kinds = raw.vulnerability[0], raw.vulnerability[1:]
     likeliest = max(range(len(VULNERABILITIES)), key=lambda i: kinds[i])
-    disclosed = none_probability < VULNERABILITY_THRESHOLD
+    # The model flags; the customer's words must back it (``disclosures`` says why).
+    disclosed = (none_probability < VULNERABILITY_THRESHOLD
+                 and customer_mentions(VULNERABILITIES[likeliest], customer_words))
     return CustomerSignals(
         emotion=EMOTIONS[best],
         emotion_confidence=raw.emotion[best],

@@ -1,0 +1,44 @@
+"""The scenario library as a check on the real model: every scenario's hand-written strong reply
+beats its weak one on the scenario's target dimension, and scores at least 0.75 there.
+
+An agent who typed the model answer of a drill must see it scored as the model answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from services.coach.scenario_library import load_library
+from services.coach.scenario_models import Scenario
+from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
+
+STRONG_FLOOR = 0.75
+SCENARIOS = load_library().all()
+
+
+def request_for(scenario: Scenario, reply: str) -> ScoreRequest:
+    # The examples answer the customer's opening message.
+    return ScoreRequest(channel=scenario.channel, customer=scenario.customer_turns[0], reply=reply)
+
+
+@pytest.fixture(scope="module")
+def library_scores(scorer: EmpathyScorer) -> dict[str, tuple[ScoreResult, ScoreResult]]:
+    requests = [request_for(s, reply) for s in SCENARIOS
+                for reply in (s.examples.strong, s.examples.weak)]
+    results = scorer.score_batch(requests)
+    return {s.id: (results[2 * i], results[2 * i + 1]) for i, s in enumerate(SCENARIOS)}
+
+
+def target_score(result: ScoreResult, dimension: str) -> float:
+    # Before the applicability gate: the scenario says the dimension applies.
+    return result.unconditional_scores[dimension]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_the_strong_example_beats_the_weak_one_and_scores_high_on_the_target(
+        library_scores: dict[str, tuple[ScoreResult, ScoreResult]], scenario: Scenario) -> None:
+    strong, weak = library_scores[scenario.id]
+    target = scenario.dimensions[0]
+    assert target_score(strong, target) > target_score(weak, target), target
+    assert target_score(strong, target) >= STRONG_FLOOR, (
+        f"{scenario.id}: strong reply scores {target_score(strong, target):.2f} on {target}")
