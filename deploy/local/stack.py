@@ -6,7 +6,14 @@
 
 State lives in ``.run/`` (pid files, logs) and ``.data/`` (the SQLite database). Re-running ``up``
 is safe: running parts are left alone. Settings come from the environment (so
-``make up RAPPORT_SCORER_PORT=9002`` style overrides reach the services), then ``dev.env``.
+``RAPPORT_SCORER_PORT=9002 make up`` style overrides reach the services), then ``dev.env``.
+
+``up`` writes the settings it gives the services (the ``RAPPORT_*``, ``KAFKA_*`` and
+``DATABASE_URL`` variables) to ``.run/stack.env``, readable by the owner only; ``down`` removes
+it. Tools that talk to the services read it (``shared.local_stack``): ``python -m
+services.coach issue-link`` signs with the coach's link secret, ``python -m deploy.sample.replay``
+with ingest's webhook secrets. While services from an earlier ``up`` still run, a new ``up`` starts
+from that file (under the environment), so whatever it starts agrees with what already runs.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -23,8 +31,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.local_stack import DEV_ENV, STACK_ENV, is_stack_key, read_env_file, write_env_file
+
 ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = ROOT / ".run"
+STACK_ENV_FILE = ROOT / STACK_ENV
 PYTHON = sys.executable
 
 
@@ -61,17 +72,48 @@ def say(message: str) -> None:
 
 def dev_env() -> dict[str, str]:
     """The development-only settings in ``dev.env``."""
-    values = {}
-    for line in (Path(__file__).parent / "dev.env").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
+    return read_env_file(DEV_ENV)
 
 
-def load_dev_env() -> None:
+def load_environment() -> None:
+    """The user's environment over the running stack's settings (when services from an earlier
+    ``up`` still run) over ``dev.env``."""
+    running = [s.name for s in SERVICES if running_pid(s.pid_file) is not None]
+    if running and STACK_ENV_FILE.is_file():
+        previous = read_env_file(STACK_ENV_FILE)
+        # The local broker's address is decided again by start_kafka (which restarts the
+        # broker if it stopped); an external cluster's is kept.
+        port = os.environ.get("KAFKA_PORT") or previous.get("KAFKA_PORT") or "9092"
+        if previous.get("KAFKA_BOOTSTRAP_SERVERS") == f"127.0.0.1:{port}":
+            del previous["KAFKA_BOOTSTRAP_SERVERS"]
+        say(f"{', '.join(running)} still running: reusing their settings from "
+            f"{STACK_ENV} (exported variables win)")
+        for key, value in previous.items():
+            os.environ.setdefault(key, value)
     for key, value in dev_env().items():
         os.environ.setdefault(key, value)
+
+
+def local_kafka_address() -> str:
+    return f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
+
+
+def link_services() -> None:
+    """Point the coach at the scorer and its links at itself, wherever the ports were moved."""
+    _ingest, scorer, coach = SERVICES
+    os.environ.setdefault("RAPPORT_COACH_SCORER_URL", scorer.url)
+    os.environ.setdefault("RAPPORT_COACH_PUBLIC_BASE_URL", coach.url)
+
+
+def write_stack_env() -> None:
+    values = {key: value for key, value in os.environ.items() if is_stack_key(key)}
+    try:
+        write_env_file(STACK_ENV_FILE, values, header=(
+            "Written by `make up` (deploy/local/stack.py): the settings the local services run\n"
+            "with. Read by `python -m services.coach issue-link` and `python -m\n"
+            "deploy.sample.replay`; removed by `make down`. Holds secrets: keep it private."))
+    except ValueError as exc:
+        raise SystemExit(f"cannot write {STACK_ENV}: {exc}") from None
 
 
 def running_pid(pid_file: Path) -> int | None:
@@ -116,7 +158,7 @@ def start_kafka() -> None:
     )
     if result.returncode != 0:
         raise SystemExit("Kafka did not start; see the message above and .run/kafka/kafka.log")
-    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
+    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = local_kafka_address()
 
 
 def start_service(service: Service) -> None:
@@ -184,6 +226,44 @@ def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
     return summary
 
 
+def sample_agent(summary: dict[str, object]) -> str | None:
+    """An agent from the replayed sample, one with drills this week when there is one."""
+    agents = summary.get("agents")
+    if not isinstance(agents, list):
+        return None
+    listed = [a for a in agents if isinstance(a, dict) and a.get("agent_id")]
+    with_drills = [a for a in listed if a.get("drills")]
+    chosen = (with_drills or listed)[:1]
+    return str(chosen[0]["agent_id"]) if chosen else None
+
+
+def issue_link(agent_id: str) -> str | None:
+    """The sign-in link ``issue-link`` prints, run exactly as the summary tells the user to."""
+    result = subprocess.run(
+        [PYTHON, "-m", "services.coach", "issue-link", "--agent", agent_id],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )
+    if result.returncode != 0:
+        say(f"issue-link failed for {agent_id}: {result.stderr.strip()}")
+        return None
+    return result.stdout.strip()
+
+
+def sign_in_lines(summary: dict[str, object]) -> str:
+    agent = sample_agent(summary)
+    if agent is None:
+        return ("  (no agent profiles yet: once the summary lists agents,\n"
+                "   .venv/bin/python -m services.coach issue-link --agent AGENT_ID "
+                "prints one's sign-in link)")
+    command = f"  .venv/bin/python -m services.coach issue-link --agent {shlex.quote(agent)}"
+    link = issue_link(agent)
+    if link is None:
+        return command
+    hours = os.environ.get("RAPPORT_COACH_LINK_TTL_HOURS", "72")
+    return (f"{command}\n\nSign in as the sample agent {agent} (link valid for {hours} hours):\n"
+            f"  {link}")
+
+
 def print_where_to_look(summary: dict[str, object]) -> None:
     ingest, scorer, coach = SERVICES
     token = os.environ["RAPPORT_ADMIN_TOKEN"]
@@ -191,6 +271,7 @@ def print_where_to_look(summary: dict[str, object]) -> None:
     pipeline = json.dumps(summary, indent=2) if summary else "(still working: watch .run/*.log)"
     sample_line = json.dumps({"channel": "chat", "customer": "I was charged twice!",
                               "reply": "Sorry for any inconvenience."})
+    admin_header = shlex.quote(f"Authorization: Bearer {token}")
     print(f"""
 Rapport is running.
   ingest   {ingest.url}   webhooks: POST /webhooks/{{provider}}   docs: {ingest.url}/docs
@@ -201,18 +282,22 @@ Rapport is running.
 
 Pipeline after the sample replay: {pipeline}
 
-Try:
-  curl -s -H 'Authorization: Bearer {token}' {coach.url}/v1/admin/summary
+Try (from {ROOT}):
+  curl -s -H {admin_header} {coach.url}/v1/admin/summary
   echo '{sample_line}' | .venv/bin/python -m services.scorer score
-  .venv/bin/python -m services.coach issue-link --agent <agent id from the summary>
+  .venv/bin/python -m deploy.sample.replay
+{sign_in_lines(summary)}
+
 Stop everything with: make down
 """)
 
 
 def up() -> None:
     RUN_DIR.mkdir(exist_ok=True)
-    load_dev_env()
+    load_environment()
     start_kafka()
+    link_services()
+    write_stack_env()
     subprocess.run(
         [
             PYTHON,
@@ -256,6 +341,7 @@ def down() -> None:
         cwd=ROOT,
         check=False,
     )
+    STACK_ENV_FILE.unlink(missing_ok=True)
 
 
 def status() -> int:

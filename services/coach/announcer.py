@@ -2,6 +2,9 @@
 
 Announcing is a courtesy: it runs on its own worker thread, so a slow or failing webhook never
 holds up the consumer or a request. Failures are logged and counted, not retried.
+
+The webhook is a shared channel: what is posted there says that new practice is ready and for
+how many agents, never who nor which skill (``assignment_service.announcement_text``).
 """
 
 from __future__ import annotations

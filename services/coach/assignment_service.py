@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from services.coach import assignment_store
 from services.coach.agent_states import load_agent_states
 from services.coach.announcer import Announcer
-from services.coach.focus import display_name
 from services.coach.metrics import ASSIGNMENTS, ASSIGNMENTS_PUBLISHED, DECISION_SECONDS
 from services.coach.policy import AssignmentPolicy, Decision, decide_assignments
 from services.coach.profile_store import profiled_agent_ids
@@ -146,12 +145,24 @@ class AssignmentService:
                 self._planned |= agent_ids
 
     def _count_and_announce(self, decisions: tuple[Decision, ...], created: set[str]) -> None:
+        agents = 0
         for decision in decisions:
             new = [a for a in decision.assignments if a.assignment_id in created]
             if not new or decision.focus is None:
                 continue
             ASSIGNMENTS.labels(decision.focus.dimension).inc(len(new))
-            self._announcer.announce(
-                f"Rapport: {len(new)} new practice drill{'s' if len(new) > 1 else ''} for "
-                f"{decision.agent_id} in {decision.week}, focus: "
-                f"{display_name(decision.focus.dimension)}.")
+            agents += 1
+        if agents:
+            weeks = {d.week for d in decisions}
+            this_week = weeks == {self.current_week()}
+            self._announcer.announce(announcement_text(
+                agents, None if this_week else ", ".join(sorted(weeks))))
+
+
+def announcement_text(agents: int, week: str | None = None) -> str:
+    """What the shared channel reads: that new practice exists, nothing about anyone. An agent's
+    focus skill is theirs to see on their own practice page, not the team's."""
+    who = "1 agent" if agents == 1 else f"{agents} agents"
+    when = "this week" if week is None else f"in week {week}"
+    return (f"Rapport: new practice drills are ready for {who} {when}. "
+            "Open your practice page to see yours.")

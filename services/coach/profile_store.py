@@ -98,6 +98,31 @@ def profiled_agent_ids(connection: sa.Connection) -> list[str]:
     return list(connection.scalars(query))
 
 
+def agent_is_known(connection: sa.Connection, agent_id: str) -> bool:
+    """Whether any score event for the agent was applied. Every applied event writes its agent's
+    profile rows in the same transaction, so the (indexed) profile table answers exactly."""
+    query = sa.select(dimension_profiles.c.agent_id).where(
+        dimension_profiles.c.agent_id == agent_id).limit(1)
+    return connection.execute(query).first() is not None
+
+
+def some_agent_ids(connection: sa.Connection, *, like: str, limit: int) -> tuple[list[str], int]:
+    """Up to ``limit`` known agent ids, those of ``like``'s provider and account first; and how
+    many agents are known in all."""
+    provider, account, _ = like.split(":", 2) if like.count(":") >= 2 else ("", "", "")
+    agent = dimension_profiles.c.agent_id
+    total = connection.execute(sa.select(sa.func.count(agent.distinct()))).scalar_one()
+    found: list[str] = []
+    if provider and account:
+        nearby = sa.select(agent).distinct().where(
+            agent.startswith(f"{provider}:{account}:", autoescape=True)).order_by(agent)
+        found = list(connection.scalars(nearby.limit(limit)))
+    if len(found) < limit:
+        rest = sa.select(agent).distinct().where(agent.not_in(found) if found else sa.true())
+        found += connection.scalars(rest.order_by(agent).limit(limit - len(found)))
+    return found, int(total)
+
+
 def _applied_event_ids(connection: sa.Connection, event_ids: Collection[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(list(event_ids)):

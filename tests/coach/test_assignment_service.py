@@ -12,7 +12,7 @@ from kafka import KafkaProducer
 from sqlalchemy import Engine
 
 from services.coach import assignment_store
-from services.coach.announcer import SilentAnnouncer
+from services.coach.announcer import Announcer, SilentAnnouncer
 from services.coach.assignment_service import AssignmentService
 from services.coach.policy import AssignmentPolicy
 from services.coach.profile_store import apply_score_events
@@ -23,6 +23,7 @@ from shared.kafka.producer import PublishError, create_producer
 from shared.settings import KafkaSettings
 from tests.coach.factories import FixedClock, score_event, shipped_library, uniform_scores
 from tests.coach.kafka_helpers import read_until
+from tests.coach.privacy import assert_names_nobody_and_no_skill
 
 pytestmark = pytest.mark.kafka
 
@@ -38,11 +39,19 @@ def producer(kafka_settings: KafkaSettings) -> Iterator[KafkaProducer]:
     made.close()
 
 
+class RecordingAnnouncer(SilentAnnouncer):
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def announce(self, text: str) -> None:
+        self.texts.append(text)
+
+
 def service_for(engine: Engine, producer: KafkaProducer, topic: str,
-                clock: FixedClock) -> AssignmentService:
+                clock: FixedClock, announcer: Announcer | None = None) -> AssignmentService:
     return AssignmentService(engine=engine, producer=producer, topic=topic,
                              library=shipped_library(), profile_settings=ProfileSettings(),
-                             policy=AssignmentPolicy(), announcer=SilentAnnouncer(),
+                             policy=AssignmentPolicy(), announcer=announcer or SilentAnnouncer(),
                              clock=clock, produce_timeout_s=5)
 
 
@@ -164,3 +173,28 @@ def test_concurrent_runs_publish_every_drill_once(
     records = read_until(kafka_settings, topic, lambda got: len(got) >= len(stored))
     ids = [decode_as(AssignmentEvent, r.value).assignment_id for r in records]
     assert sorted(ids) == sorted(r.assignment_id for r in stored)
+
+
+def test_the_shared_channel_hears_that_practice_is_ready_not_whose_or_on_what(
+        kafka_settings: KafkaSettings, coach_engine: Engine, producer: KafkaProducer,
+        clock: FixedClock) -> None:
+    announcer = RecordingAnnouncer()
+    service = service_for(coach_engine, producer, kafka_settings.topic(ASSIGNMENTS), clock,
+                          announcer)
+    seed(coach_engine, clock, A, 0, 10, acknowledgment=0.1)
+    seed(coach_engine, clock, B, 0, 10, personalization=0.1)
+    run = service.assign_unassigned([A, B])
+    assert {d.focus.dimension for d in run.decisions if d.focus} == {
+        "acknowledgment", "personalization"}
+    assert announcer.texts == ["Rapport: new practice drills are ready for 2 agents this week. "
+                               "Open your practice page to see yours."]
+    assert_names_nobody_and_no_skill(announcer.texts[0], [A, B])
+
+    assert service.assign_unassigned([A, B]).created == ()
+    assert len(announcer.texts) == 1  # nothing new, nothing said
+
+    # A run for another week says which week instead of "this week"; still nobody's name.
+    service.assign([A], "2026-W49")
+    assert announcer.texts[1] == ("Rapport: new practice drills are ready for 1 agent in week "
+                                  "2026-W49. Open your practice page to see yours.")
+    assert_names_nobody_and_no_skill(announcer.texts[1], [A])

@@ -27,6 +27,7 @@ from tests.coach.conftest import CoachHarness, Scorer, coach_settings
 from tests.coach.factories import FixedClock, example_score_events, score_event, uniform_scores
 from tests.coach.http_servers import serve_in_thread
 from tests.coach.kafka_helpers import produce, read_until
+from tests.coach.privacy import assert_names_nobody_and_no_skill
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -107,5 +108,9 @@ def test_a_clearly_weak_dimension_becomes_that_agents_drills(
     assert weak[0].reason.estimate < weak[0].reason.team_mean - 0.1
     assert {e.target_dimension for e in published if e.agent_id == ELSEWHERE} == {"tone"}
     assert sorted(e.event_id for e in published) == sorted(a for a, _ in stored)
-    assert any(WEAK in message["text"] and "Acknowledgment" in message["text"]
-               for message in announced)
+    # The shared channel hears that practice is ready, never whose it is or what it works on.
+    assert announced
+    assert all(text.startswith("Rapport: new practice drills are ready for ")
+               for text in (message["text"] for message in announced))
+    for message in announced:
+        assert_names_nobody_and_no_skill(message["text"], [WEAK, *PEERS, ELSEWHERE])
