@@ -93,17 +93,19 @@ def agreement(replies: Sequence[AnnotatedReply], results: Sequence[ScoreResult]
             model_consensus_alpha=interval_alpha([model, consensus]),
             model_annotator_alpha={name: interval_alpha([model, row])
                                    for name, row in zip(annotators, people, strict=True)},
-            applicability_agreement=_applicability_agreement(people),
+            applicability_agreement=_applicability_agreement(replies, dim),
         )
     return report
 
 
-def _applicability_agreement(people: Sequence[Sequence[float | None]]) -> float:
-    units = list(zip(*people, strict=True))
-    if not units:
+def _applicability_agreement(replies: Sequence[AnnotatedReply], dim: str) -> float:
+    """Share of replies on which every annotator who labelled it agrees whether ``dim``
+    applies."""
+    if not replies:
         return math.nan
-    same = sum(len({value is None for value in unit}) == 1 for unit in units)
-    return same / len(units)
+    same = sum(len({labels.get(dim) is None for labels in reply.by_annotator.values()}) == 1
+               for reply in replies)
+    return same / len(replies)
 
 
 def format_agreement(report: dict[str, DimensionAgreement]) -> str:

@@ -154,6 +154,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(_report_json(report), indent=2))
     else:
         print(_format(report, args.split))
+        if args.split == "test":
+            _print_agreement(args)
     if args.compare_dtypes:
         _print_dtype_gap(args)
     return 0
@@ -170,6 +172,24 @@ def _run_evaluation(args: argparse.Namespace) -> Any:
           f"{split.description}", file=sys.stderr)
     return evaluate(scorer.score_batch, scorer.model_version, split.baseline_train, split.test,
                     split.contrast, progress=not args.quiet)
+
+
+def _print_agreement(args: argparse.Namespace) -> None:
+    """The model against the blind annotators of the test set (``lab.scorer.agreement``)."""
+    from lab.scorer.agreement import agreement, format_agreement, load_annotated
+    from lab.scorer.written import written_files
+    from services.scorer.model import EmpathyScorer
+
+    replies = load_annotated(written_files("annotations", args.data_dir))
+    if not replies:
+        print("\n(no annotated replies: no human agreement to report)")
+        return
+    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
+    results = scorer.score_batch([reply.request for reply in replies])
+    annotators = sorted({name for reply in replies for name in reply.by_annotator})
+    print(f"\nHuman agreement: {len(replies)} test replies labelled blind by two annotators "
+          f"each ({', '.join(annotators)}); Krippendorff's alpha (interval):\n")
+    print(format_agreement(agreement(replies, results)))
 
 
 def _format(report: Any, split: str = "test") -> str:
