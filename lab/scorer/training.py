@@ -72,6 +72,11 @@ class TrainConfig:
     padding_penalty: float = 40.0
     padding_batch_size: int = 32
     finetune_epochs: int = 3  # stage two: top layer + heads; 0 keeps the encoder as shipped
+    # Stage one of fine-tuning only starts the heads the layer trains with: a few epochs do.
+    finetune_warmup_epochs: int = 10
+    # Template examples as a share of all training examples (the issue allows at most a third;
+    # a fifth keeps the twins the penalties need and the full run under 30 minutes).
+    template_share: float = 0.2
     finetune_batch_size: int = 32
     top_layer_lr: float = 5e-5
     finetune_heads_lr: float = 3e-4
@@ -250,7 +255,8 @@ def training_examples(config: TrainConfig, data_dir: Path = DATA_DIR,
     """The free-written training split, the template sample (at most a third of the total) and
     any human labels (calibration circles, disputes, role-play observers)."""
     written = load_written(data_dir).train
-    examples = written + template_sample(len(written), config.seed, data_dir)
+    examples = written + template_sample(len(written), config.seed, data_dir,
+                                         share=config.template_share)
     return examples + load_human_labels(human_labels)
 
 
@@ -291,8 +297,9 @@ def train(
     delta = None
     tuned_at = encoded = time.perf_counter()
     if finetune:
-        first, _ = fit_heads(corpus.features, targets, replace(config, padding_penalty=0.0),
-                             progress, label="fitting heads for fine-tuning")
+        warmup = replace(config, padding_penalty=0.0, epochs=config.finetune_warmup_epochs)
+        first, _ = fit_heads(corpus.features, targets, warmup, progress,
+                             label="fitting heads for fine-tuning")
         tuned = load_encoder(device, "fp32")
         base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
         finetune_top_layer(tuned, first, corpus.below_top, corpus.tokenized, targets,

@@ -135,13 +135,15 @@ def split_by_conversation(examples: Sequence[LabelledExample], share: float
     return train, validation
 
 
-def template_sample(written_count: int, seed: int, data_dir: Path = DATA_DIR
-                    ) -> list[LabelledExample]:
-    """At most half as many template examples as written ones (a third of the total), keeping
-    the generator's twins together. The twins get a fixed share of the budget: they teach what
-    free writing rarely shows (pleasantries add nothing, specifics from an earlier turn count,
-    two curt lines to a formal complaint fit badly); the rest is drawn at random."""
-    budget = int(written_count * MAX_TEMPLATE_SHARE / (1 - MAX_TEMPLATE_SHARE))
+def template_sample(written_count: int, seed: int, data_dir: Path = DATA_DIR,
+                    share: float = MAX_TEMPLATE_SHARE) -> list[LabelledExample]:
+    """Template examples making up ``share`` of the total (at most a third), keeping the
+    generator's twins together. The twins get a fixed part of the budget: they teach what free
+    writing rarely shows (pleasantries add nothing, specifics from an earlier turn count, two
+    curt lines to a formal complaint fit badly); the rest is drawn at random."""
+    if not 0 <= share <= MAX_TEMPLATE_SHARE:
+        raise ValueError(f"template share {share} is outside [0, {MAX_TEMPLATE_SHARE:.3f}]")
+    budget = int(written_count * share / (1 - share))
     groups: dict[str, list[LabelledExample]] = {}
     for example in load_examples(data_dir / SPLIT_FILES["train"]):
         stem, _, kind = example.id.rpartition("-")
