@@ -125,7 +125,9 @@ class AttemptOut(BaseModel):
     target_score: float | None
     evidence: dict[str, list[str]]
     suggestions: list[SuggestionOut]
-    feedback: str = Field(description="One kind, concrete next step.")
+    feedback: str = Field(description="One kind, concrete next step, or what worked.")
+    feedback_kind: Literal["tip", "praise"] = Field(
+        description="tip: something to try next; praise: what this reply did well.")
     model_version: str
     created_at: datetime
 

@@ -19,6 +19,7 @@ from services.coach.scenario_library import ScenarioLibrary
 from services.coach.scenario_models import Scenario
 from services.coach.settings import PolicySettings
 from services.coach.timeutil import week_index
+from services.coach.wording import channel_drill
 from shared.events.assignments import AssignmentReason
 from shared.events.scores import Dimension
 
@@ -183,7 +184,7 @@ def _channel_pool(candidates: Sequence[Scenario], channels: frozenset[str]) -> t
 def _plan(agent_id: str, week: str, slot: int, scenario: Scenario, focus: FocusChoice,
           target: int) -> PlannedAssignment:
     estimate = focus.estimate
-    why_drill = (f"'{scenario.title}' is a {scenario.channel} drill at difficulty "
+    why_drill = (f"'{scenario.title}' is {channel_drill(scenario.channel)} at difficulty "
                  f"{scenario.difficulty} of 5 (your level: {target}).")
     reason = AssignmentReason(
         dimension=focus.dimension,

@@ -8,7 +8,10 @@ conversation that did not happen.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from statistics import fmean
+from typing import Literal
 
 from services.coach import assignment_store
 from services.coach.assignment_store import AssignmentRecord
@@ -26,6 +29,9 @@ from services.coach.scenario_library import UnknownScenarioError
 from services.coach.scenario_models import Scenario
 from services.coach.scorer_client import ScorerRejected, ScorerReply, ScorerUnavailable
 from shared.http.problems import Conflict, NotFound, ServiceUnavailable, Unprocessable
+
+# The scorer writes a suggestion for every dimension scoring under this (its ``WEAK_SCORE``).
+WEAK_SCORE = 0.5
 
 
 def record_attempt(context: CoachContext, assignment: AssignmentRecord, *, turn: int,
@@ -73,18 +79,76 @@ def practice_score(latest: list[AttemptRecord]) -> float | None:
     return round(fmean(scores), 4) if scores else None
 
 
-def feedback(attempt: AttemptRecord, target_dimension: str) -> str:
-    """The target dimension's suggestion first; otherwise any; otherwise say what worked."""
-    for suggestion in attempt.suggestions:
+@dataclass(frozen=True)
+class Feedback:
+    """What the practice page shows after a reply: a tip to try, or praise for what worked."""
+
+    kind: Literal["tip", "praise"]
+    text: str
+    dimension: str | None = None  # the skill a tip is about
+
+
+def feedback(attempt: AttemptRecord, target_dimension: str,
+             before: Sequence[tuple[AttemptRecord, Feedback]] = ()) -> Feedback:
+    """The target dimension's suggestion first; otherwise any; otherwise say what worked.
+
+    ``before`` holds the drill's earlier attempts with the feedback each got, oldest first. A tip
+    the agent has just received is not given again, nor one they have since followed (a later
+    reply scored it fine), nor a second apology once they have apologised: a coach who repeats
+    themselves, or asks for another sorry, stops being listened to.
+    """
+    skip = _already_covered(attempt, before)
+    usable = [s for s in attempt.suggestions if s.get("dimension") not in skip]
+    for suggestion in usable:
         if suggestion.get("dimension") == target_dimension:
-            return suggestion["text"]
-    if attempt.suggestions:
-        return attempt.suggestions[0]["text"]
+            return Feedback("tip", suggestion["text"], target_dimension)
+    if usable:
+        return Feedback("tip", usable[0]["text"], usable[0].get("dimension"))
     name = display_name(target_dimension).lower()
     lines = attempt.evidence.get(target_dimension) or []
-    if attempt.target_score is not None and lines:
-        return f"Your {name} came through in: \u201c{lines[0]}\u201d Keep that specific."
-    return f"Try one sentence that shows {name} for this customer's exact situation."
+    score = attempt.target_score
+    if score is not None and score >= WEAK_SCORE:
+        if lines:
+            return Feedback("praise", f"Your {name} came through in: \u201c{lines[0]}\u201d Keep "
+                                      "that specific.", target_dimension)
+        return Feedback("praise", f"Your {name} was strong in this reply. Keep it that specific.",
+                        target_dimension)
+    if attempt.suggestions:  # every tip for this reply is one they have just had or followed
+        return Feedback("tip", f"Keep working on {name}: reread the customer's newest message and "
+                               "answer what changed in it, in your own words.", target_dimension)
+    return Feedback("tip", f"Try one sentence that shows {name} for this customer's exact "
+                           "situation.", target_dimension)
+
+
+def feedback_in_order(attempts: Sequence[AttemptRecord],
+                      target_dimension: str) -> list[tuple[AttemptRecord, Feedback]]:
+    """Each attempt with its feedback, in the order the agent made them (``attempts`` order)."""
+    given: list[tuple[AttemptRecord, Feedback]] = []
+    for attempt in attempts:
+        given.append((attempt, feedback(attempt, target_dimension, given)))
+    return given
+
+
+def in_practice_order(attempts: Sequence[AttemptRecord]) -> list[AttemptRecord]:
+    """Oldest first; attempts made in the same instant go by turn (an agent answers in order)."""
+    return sorted(attempts, key=lambda a: (a.created_at, a.turn))
+
+
+def _already_covered(attempt: AttemptRecord,
+                     before: Sequence[tuple[AttemptRecord, Feedback]]) -> set[str]:
+    skip: set[str] = set()
+    if before and before[-1][1].kind == "tip" and before[-1][1].dimension:
+        skip.add(before[-1][1].dimension)  # just received
+    replies = [earlier for earlier, _ in before] + [attempt]
+    for index, (_, given) in enumerate(before):
+        if given.kind != "tip" or not given.dimension:
+            continue
+        later = replies[index + 1:]
+        if any((reply.scores.get(given.dimension) or 0.0) >= WEAK_SCORE for reply in later):
+            skip.add(given.dimension)  # followed
+    if any((earlier.scores.get("apology") or 0.0) >= WEAK_SCORE for earlier, _ in before):
+        skip.add("apology")  # one sincere apology per conversation
+    return skip
 
 
 def _score(context: CoachContext, steps: list[ScriptStep], earlier: dict[int, AttemptRecord],

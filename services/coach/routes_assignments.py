@@ -16,7 +16,13 @@ from services.coach.api_models import (
 from services.coach.assignment_store import AssignmentRecord
 from services.coach.attempt_store import attempts_for
 from services.coach.context import CoachContext
-from services.coach.practice import complete, record_attempt, scenario_of
+from services.coach.practice import (
+    complete,
+    feedback_in_order,
+    in_practice_order,
+    record_attempt,
+    scenario_of,
+)
 from services.coach.timeutil import iso_week
 from services.coach.views import assignment_detail_out, assignment_out, attempt_out
 from shared.http.problems import NotFound
@@ -43,7 +49,11 @@ def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
     """Score one practice reply live; the score, evidence and a suggestion come back."""
     record = _owned_assignment(assignment_id, caller, context)
     attempt = record_attempt(context, record, turn=body.turn, reply=body.reply)
-    return attempt_out(attempt, record.target_dimension)
+    with context.engine.connect() as connection:
+        earlier = in_practice_order([a for a in attempts_for(connection, assignment_id)
+                                     if a.attempt_id != attempt.attempt_id])
+    [*_, (_, given)] = feedback_in_order([*earlier, attempt], record.target_dimension)
+    return attempt_out(attempt, record.target_dimension, given)
 
 
 @router.post("/{assignment_id}/complete", response_model=AssignmentOut,

@@ -20,7 +20,7 @@ from services.coach.api_models import (
 from services.coach.assignment_store import AssignmentRecord
 from services.coach.attempt_store import AttemptRecord
 from services.coach.focus import FocusDecision
-from services.coach.practice import feedback
+from services.coach.practice import Feedback, feedback, feedback_in_order, in_practice_order
 from services.coach.practice_script import script_steps
 from services.coach.profile_math import DimensionEstimate
 from services.coach.scenario_library import ScenarioLibrary
@@ -69,14 +69,17 @@ def assignment_out(record: AssignmentRecord, library: ScenarioLibrary, *,
         completed_at=record.completed_at, practice_score=record.practice_score)
 
 
-def attempt_out(attempt: AttemptRecord, target_dimension: Dimension) -> AttemptOut:
+def attempt_out(attempt: AttemptRecord, target_dimension: Dimension,
+                given: Feedback | None = None) -> AttemptOut:
+    """``given``: the feedback worked out with the drill's earlier attempts in view."""
+    shown = given if given is not None else feedback(attempt, target_dimension)
     return AttemptOut(
         attempt_id=attempt.attempt_id, assignment_id=attempt.assignment_id, turn=attempt.turn,
         reply=attempt.reply, scores=attempt.scores, overall=attempt.overall,
         target_dimension=target_dimension,
         target_score=attempt.target_score, evidence=attempt.evidence,
         suggestions=[SuggestionOut.model_validate(s) for s in attempt.suggestions],
-        feedback=feedback(attempt, target_dimension), model_version=attempt.model_version,
+        feedback=shown.text, feedback_kind=shown.kind, model_version=attempt.model_version,
         created_at=attempt.created_at)
 
 
@@ -92,9 +95,11 @@ def assignment_detail_out(record: AssignmentRecord, scenario: Scenario, library:
         success_signals=list(scenario.success_signals),
         reflection_questions=list(scenario.reflection_questions))
     base = assignment_out(record, library, current_week=current_week)
+    shown = {a.attempt_id: given for a, given in
+             feedback_in_order(in_practice_order(attempts), record.target_dimension)}
     return AssignmentDetailOut(
         **base.model_dump(), practice=practice,
-        attempts=[attempt_out(a, record.target_dimension) for a in attempts])
+        attempts=[attempt_out(a, record.target_dimension, shown[a.attempt_id]) for a in attempts])
 
 
 def scenario_summary_out(scenario: Scenario) -> ScenarioSummaryOut:
