@@ -128,7 +128,8 @@ def split_by_conversation(examples: Sequence[LabelledExample], share: float
                           ) -> tuple[list[LabelledExample], list[LabelledExample]]:
     """A stable split: a conversation's side depends only on its id's hash, so adding files never
     moves an existing conversation between training and validation."""
-    train, validation = [], []
+    train: list[LabelledExample] = []
+    validation: list[LabelledExample] = []
     for example in examples:
         digest = hashlib.sha256(conversation_of(example.id).encode()).digest()
         (validation if digest[0] < share * 256 else train).append(example)

@@ -27,7 +27,7 @@ from services.coach.scenario_library import ScenarioLibrary
 from services.coach.settings import ProfileSettings
 from services.coach.timeutil import Clock, iso_week
 from shared.events.codec import encode_event
-from shared.kafka.producer import PublishError, send_bytes, wait_all
+from shared.kafka.producer import PublishError, send_bytes, wait_all, wait_settled
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +131,23 @@ class AssignmentService:
                                   value=encode_event(record.to_event())) for record in pending]
         except KafkaError as exc:  # no metadata for the topic within max_block_ms, and the like
             raise PublishError(f"could not send to {self._topic}: {type(exc).__name__}") from exc
-        wait_all(futures, timeout_s=self._produce_timeout_s)
+        try:
+            wait_all(futures, timeout_s=self._produce_timeout_s)
+            acknowledged = [True] * len(futures)
+        except PublishError:
+            # Wait until each send is decided: one that timed out while the broker was away may
+            # still land, and the next run would send its row again (a drill announced twice).
+            log.warning("%s has not acknowledged %d assignments within %.0fs; waiting until the "
+                        "producer delivers or fails them", self._topic, len(futures),
+                        self._produce_timeout_s)
+            acknowledged = wait_settled(futures)
         with self._engine.begin() as connection:
-            assignment_store.mark_published(connection, [r.assignment_id for r in pending],
-                                            self._clock())
+            assignment_store.mark_published(
+                connection, [r.assignment_id for r, ok in zip(pending, acknowledged, strict=True)
+                             if ok], self._clock())
+        if not all(acknowledged):
+            raise PublishError(f"{self._topic} did not acknowledge {acknowledged.count(False)} "
+                               f"of {len(pending)} assignments")
         self._outbox_dirty = len(pending) >= limit
         ASSIGNMENTS_PUBLISHED.inc(len(pending))
         return len(pending)

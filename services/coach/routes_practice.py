@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -24,9 +24,18 @@ from shared.http.problems import RapportError
 router = APIRouter(tags=["practice"])
 PAGE = (Path(__file__).resolve().parent / "static" / "practice.html").read_text(encoding="utf-8")
 TokenQuery = Annotated[str, Query(description="The token from the sign-in link.")]
+_REFUSALS = {401: "The link's token is not valid or has expired",
+             403: "The drill belongs to another agent", 404: "The drill does not exist"}
 
 
-@router.get("/practice", response_class=HTMLResponse)
+def _error_pages(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A bad link gets a page saying so (not problem+json): what a browser shows."""
+    return {status: {"description": _REFUSALS[status],
+                     "content": {"text/html": {"schema": {"type": "string"}}}}
+            for status in statuses}
+
+
+@router.get("/practice", response_class=HTMLResponse, responses=_error_pages(401))
 def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
     """The agent's drills, each linking to its practice page."""
     if not token:
@@ -38,7 +47,8 @@ def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
     return _page(assignment_id="", agent_id=caller.agent_id or "")
 
 
-@router.get("/practice/{assignment_id}", response_class=HTMLResponse)
+@router.get("/practice/{assignment_id}", response_class=HTMLResponse,
+            responses=_error_pages(401, 403, 404))
 def practice_drill(assignment_id: str, context: ContextDep,
                    token: TokenQuery = "") -> HTMLResponse:
     """One drill: the customer speaks turn by turn, each reply is scored live."""

@@ -18,6 +18,7 @@ from services.ingest.providers import build_providers
 from services.ingest.publisher import EventPublisher
 from services.ingest.redaction import RedactionPolicy
 from services.ingest.settings import IngestSettings
+from services.ingest.webhook_openapi import document_webhook_route
 from services.ingest.webhooks import install_webhook_routes
 from shared.events import INTERACTIONS
 from shared.http.health import install_health_routes
@@ -51,7 +52,8 @@ def open_pipeline(settings: IngestSettings, clients: Clients) -> OpenPipeline:
     pipeline = IngestPipeline(
         ledger=ledger,
         publisher=publisher,
-        policy=RedactionPolicy.from_settings(settings.redaction),
+        policy=RedactionPolicy.from_settings(settings.redaction,
+                                             settings.pseudonym_key.get_secret_value()),
         resolvers={"hubspot": HubSpotMessages(http, settings.hubspot).resolve},
     )
     return OpenPipeline(pipeline, ledger, http)
@@ -89,6 +91,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         settings, runtime["main"][0] if "main" in runtime else None))
     providers = build_providers(salesforce_org_ids=settings.salesforce_org_ids)
     install_webhook_routes(app, settings=settings, providers=providers, pipeline=pipeline)
+    document_webhook_route(app, list(providers))
     # Added last, so outermost of the user middleware: it also times the webhook fast path.
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_ingest")
     return app

@@ -25,6 +25,9 @@ _MILLIS_THRESHOLD = 100_000_000_000
 # byte search keeps the walk over the parsed body off the common path.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A UTF-16 surrogate encoded as bytes (CESU-8): never valid UTF-8, yet json.loads decodes it
+# ("surrogatepass") into text that no UTF-8 encoder accepts.
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 class MalformedBody(ValueError):
@@ -41,6 +44,8 @@ class InvalidPayload(ValueError):
 
 
 def load_json(body: bytes) -> Any:
+    if _ENCODED_SURROGATE.search(body):
+        raise MalformedBody("body is not valid UTF-8 (it holds an encoded UTF-16 surrogate)")
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

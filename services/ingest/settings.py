@@ -65,6 +65,10 @@ class IngestSettings(ServiceSettings):
     public_base_url: str | None = None
     salesforce_org_ids: Annotated[tuple[str, ...], NoDecode] = ()
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
+    # HMAC-SHA256 key turning e-mail-shaped ids and tags into stable pseudonyms before they are
+    # published. Changing it changes every such pseudonym (new agents and customers for coach
+    # and scorer), so it is set once per deployment; the placeholder works only in development.
+    pseudonym_key: SecretStr = SecretStr("changeme")
     hubspot: HubSpotApiSettings = Field(default_factory=HubSpotApiSettings)
 
     @model_validator(mode="before")

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -164,6 +165,13 @@ async def _receive(settings: IngestSettings, providers: Mapping[str, Provider],
     except (BrokerUnavailable, UpstreamUnavailable) as exc:
         log.warning("%s delivery not accepted: %s", name, exc)
         raise ServiceUnavailable(str(exc), retry_after_s=5) from None
+    except (OperationalError, InterfaceError) as exc:
+        # The delivery ledger's database is away (restarting, failing over): nothing was
+        # claimed or published for this delivery, so the sender's retry is safe - an outage,
+        # like the broker's, not a server error senders may drop.
+        log.warning("%s delivery not accepted: the database is unavailable (%s)", name,
+                    type(exc).__name__)
+        raise ServiceUnavailable("the database is unavailable", retry_after_s=5) from None
     except InvalidPayload as exc:  # content the pipeline cannot carry (see plausibility)
         raise Unprocessable(str(exc), field=exc.field) from None
     except RedactionTooSlow as exc:

@@ -12,9 +12,10 @@ import asyncio
 import hmac
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from services.scorer import repository
@@ -22,7 +23,12 @@ from services.scorer.inference_scheduler import LiveQueueFull, SchedulerStopped
 from services.scorer.scoring_model import ScoreRequest, Turn
 from services.scorer.service_state import ScorerState
 from services.scorer.settings import ScorerSettings
-from shared.http.problems import ServiceUnavailable, Unauthorized, Unprocessable
+from shared.http.problems import (
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+    problem_responses,
+)
 
 # Generous for a chat turn or an e-mail; beyond this it is not a reply to practise on, and the
 # model reads at most 320 tokens anyway.
@@ -64,14 +70,19 @@ def _field_named_in(message: str) -> str:
     return min(positions, key=lambda field: positions[field]) if positions else ""
 
 
+# Declared as a security scheme, so the OpenAPI document says how to authenticate.
+_bearer = HTTPBearer(auto_error=False, description="RAPPORT_SCORER_API_TOKEN, when it is set.")
+
+
 def bearer_guard(token: SecretStr | None) -> Callable[..., Awaitable[None]]:
-    async def require_token(authorization: str | None = Header(default=None)) -> None:
+    async def require_token(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> None:
         if token is None:
             return
-        scheme, _, presented = (authorization or "").partition(" ")
+        presented = credentials.credentials if credentials is not None else ""
         expected = token.get_secret_value().encode("utf-8")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(presented.encode("utf-8"),
-                                                                 expected):
+        if not hmac.compare_digest(presented.encode("utf-8"), expected):
             raise Unauthorized("a valid bearer token is required",
                                headers={"WWW-Authenticate": 'Bearer realm="rapport-scorer"'})
 
@@ -80,7 +91,8 @@ def bearer_guard(token: SecretStr | None) -> Callable[..., Awaitable[None]]:
 
 def install_api_routes(app: FastAPI, state: ScorerState, settings: ScorerSettings) -> None:
     router = APIRouter(prefix="/v1", tags=["scores"],
-                       dependencies=[Depends(bearer_guard(settings.api_token))])
+                       dependencies=[Depends(bearer_guard(settings.api_token))],
+                       responses=problem_responses(401, 503))
 
     @router.post("/score")
     async def score(body: ScoreIn) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from services.scorer.scoring_model import ScoreRequest, ScoreResult
 from shared.events import SCORES, InteractionEvent, Message
 from shared.events.codec import encode_event
 from shared.kafka.consumer import Decoded
-from shared.kafka.producer import send_bytes, wait_all
+from shared.kafka.producer import PublishError, send_bytes, wait_all, wait_settled
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -222,11 +222,26 @@ class StreamScorer:
                        value=p.event_json.encode("utf-8"))
             for p in publications
         ]
-        wait_all(futures, timeout_s=self._kafka.produce_timeout_s)
+        try:
+            wait_all(futures, timeout_s=self._kafka.produce_timeout_s)
+            acknowledged = [True] * len(futures)
+        except PublishError:
+            # Wait until each send is decided: one that timed out while the broker was away is
+            # still retried by the producer and may land later, and the replay of this batch
+            # would then publish it a second time.
+            log.warning("the broker has not acknowledged %d scores within %.0fs; waiting until "
+                        "the producer delivers or fails them", len(futures),
+                        self._kafka.produce_timeout_s)
+            acknowledged = wait_settled(futures)
         with self._engine.begin() as connection:
             repository.mark_published(connection, model_version=self._model_version,
-                                      message_ids=[p.message_id for p in publications],
+                                      message_ids=[p.message_id for p, ok
+                                                   in zip(publications, acknowledged, strict=True)
+                                                   if ok],
                                       at=self._now())
+        if not all(acknowledged):
+            raise PublishError(f"the broker did not acknowledge {acknowledged.count(False)} of "
+                               f"{len(publications)} scores; the batch is replayed")
 
 
 def _conversation_keys(batch: Sequence[Decoded]) -> tuple[list[tuple[Decoded, str]],

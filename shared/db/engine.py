@@ -20,18 +20,22 @@ def normalise_url(url: str) -> str:
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine whose errors never carry the statement's parameters: those are message bodies
+    and ids, and an error's text ends up in logs and dead-letter reasons."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         hide_parameters=True)
 
 
 def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # Three services share one file in a local run: wait for locks instead of failing.
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                           hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite)
     return engine
 

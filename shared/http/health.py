@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -26,7 +27,7 @@ def install_health_routes(
     created; liveness checks must be cheap (no I/O): they run on the event loop."""
     router = APIRouter(tags=["ops"])
 
-    @router.get("/healthz")
+    @router.get("/healthz", responses=_failing("something inside the process stopped for good"))
     async def healthz() -> JSONResponse:
         failing = [name for name, check in (liveness() if liveness else {}).items()
                    if not check()]
@@ -34,7 +35,7 @@ def install_health_routes(
             return JSONResponse({"status": "failing", "failing": failing}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses=_failing("a dependency does not answer"))
     async def readyz() -> JSONResponse:
         results = {}
         for name, check in checks().items():
@@ -48,3 +49,8 @@ def install_health_routes(
 
     app.include_router(router)
     app.mount("/metrics", make_asgi_app())
+
+
+def _failing(description: str) -> dict[int | str, dict[str, Any]]:
+    return {503: {"description": description,
+                  "content": {"application/json": {"schema": {"type": "object"}}}}}

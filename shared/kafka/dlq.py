@@ -14,6 +14,8 @@ from shared.events.topics import dlq_topic
 from shared.kafka.metrics import DEAD_LETTERS
 
 REASON_HEADER = "rapport.dlq.reason"
+# A reason says what is wrong, in a line or two; an exception's text can be arbitrarily long.
+MAX_REASON_CHARS = 500
 
 
 class DlqLimitExceeded(RuntimeError):
@@ -40,7 +42,7 @@ class DlqPolicy:
 def send_to_dlq(producer: KafkaProducer, record: Any, *, reason: str, group_id: str) -> Any:
     """Forward a consumed record, unchanged, to ``<topic>.dlq``; returns the send future."""
     headers = [
-        (REASON_HEADER, reason.encode("utf-8")),
+        (REASON_HEADER, _short(reason).encode("utf-8")),
         ("rapport.dlq.original_topic", record.topic.encode("utf-8")),
         ("rapport.dlq.original_partition", str(record.partition).encode("ascii")),
         ("rapport.dlq.original_offset", str(record.offset).encode("ascii")),
@@ -50,3 +52,7 @@ def send_to_dlq(producer: KafkaProducer, record: Any, *, reason: str, group_id: 
     return producer.send(
         dlq_topic(record.topic), key=record.key, value=record.value, headers=headers
     )
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[:MAX_REASON_CHARS - 1] + "…"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from kafka import KafkaProducer
@@ -22,6 +23,11 @@ class PublishError(RuntimeError):
     """The broker did not acknowledge the record; the caller must not report success."""
 
 
+# How long the producer keeps retrying a send before failing it for good (kafka-python's default,
+# set here so ``wait_settled`` knows how long a send can stay undecided).
+DELIVERY_TIMEOUT_S = 120.0
+
+
 def create_producer(settings: KafkaSettings, *, client_suffix: str = "producer") -> KafkaProducer:
     return KafkaProducer(
         bootstrap_servers=settings.bootstrap_servers.split(","),
@@ -32,6 +38,7 @@ def create_producer(settings: KafkaSettings, *, client_suffix: str = "producer")
         linger_ms=2,
         request_timeout_ms=settings.request_timeout_ms,
         max_block_ms=int(settings.produce_timeout_s * 1000),
+        delivery_timeout_ms=int(DELIVERY_TIMEOUT_S * 1000),
         retries=5,
         max_request_size=MAX_REQUEST_BYTES,
     )
@@ -65,3 +72,23 @@ def wait_all(futures: list[Any], *, timeout_s: float) -> None:
             future.get(timeout=timeout_s)
     except KafkaError as exc:
         raise PublishError(f"broker did not acknowledge a batch: {type(exc).__name__}") from exc
+
+
+def wait_settled(futures: list[Any], *, timeout_s: float = DELIVERY_TIMEOUT_S + 10) -> list[bool]:
+    """Wait until each send is acknowledged or has failed for good; ``True`` per acknowledged one.
+
+    For a caller that records what it published: a send that timed out in ``wait_all`` is still
+    in the producer, which retries it until the broker is back, so giving up on it and sending
+    the same record again later (a replayed batch, an outbox run) would put it on the topic
+    twice. Returns at once on the happy path; while the broker is away, when it is back or the
+    producer's delivery timeout has passed (``False`` for a send still undecided then).
+    """
+    deadline = time.monotonic() + timeout_s
+    acknowledged = []
+    for future in futures:
+        try:
+            future.get(timeout=max(0.0, deadline - time.monotonic()))
+            acknowledged.append(True)
+        except KafkaError:
+            acknowledged.append(False)
+    return acknowledged

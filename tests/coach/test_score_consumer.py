@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +18,9 @@ from services.coach.profile_store import load_profiles
 from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
 from services.coach.settings import CoachSettings, ProfileSettings
 from services.coach.tables import score_events
-from shared.events import SCORES, dlq_topic
+from shared.events import INTERACTIONS, SCORES, dlq_topic
+from shared.events.codec import encode_event
+from shared.events.schemas import example_paths
 from shared.kafka.dlq import REASON_HEADER
 from shared.kafka.producer import create_producer, send_bytes, wait_all
 from shared.kafka.runner import BackgroundConsumer
@@ -125,3 +129,65 @@ def test_recency_weights_of_a_far_future_anchor_stay_finite() -> None:
     assert level is not None
     assert math.isfinite(level.mean)
     assert 0.4 <= level.mean <= 0.8
+
+
+def _with_tone_score(score: float) -> bytes:
+    document = json.loads(encode_event(example_score_events()[0]))
+    document["dimensions"]["tone"]["score"] = score
+    return json.dumps(document).encode()
+
+
+# Records no coach can read, as they could reach the topic from a buggy or foreign producer.
+UNREADABLE: dict[str, bytes | None] = {
+    "binary": b"\x00\x9f\x92\x96\xff\xfe",
+    "Latin-1 text": '{"event_id": "café"}'.encode("latin-1"),
+    "an encoded UTF-16 surrogate": b'{"event_id": "\xed\xa0\x80"}',
+    "empty": b"",
+    "tombstone": None,
+    "a JSON array": b"[1, 2, 3]",
+    "a JSON number": b"42",
+    "an object of another shape": b'{"hello": "world"}',
+    "an interaction event": example_paths(INTERACTIONS)[0].read_bytes(),
+    "schema version 2": json.dumps({**json.loads(encode_event(example_score_events()[0])),
+                                    "schema_version": 2}).encode(),
+    "a score out of range": _with_tone_score(1.5),
+}
+WORDS = {"binary": "Invalid JSON", "Latin-1 text": "Invalid JSON",
+         "an encoded UTF-16 surrogate": "Invalid JSON", "empty": "Invalid JSON",
+         "tombstone": "tombstone", "a JSON array": "should be an object",
+         "a JSON number": "should be an object", "an object of another shape": "Field required",
+         "an interaction event": "Field required", "schema version 2": "schema_version",
+         "a score out of range": "dimensions.tone.score"}
+NEXT_RECORD_WITHIN_S = 10.0
+
+
+def test_poison_of_every_kind_is_dead_lettered_while_profiles_keep_updating(
+        kafka_settings: KafkaSettings, coach_engine: Engine, clock: FixedClock) -> None:
+    agent = "zendesk:acme:agent-23"
+    first, after = (score_event(agent, index, {"tone": 0.4 + index / 10}, at=clock.now)
+                    for index in (1, 2))
+    # Decodes, but names no agent the coach can file it under.
+    no_agent = first.model_copy(update={"event_id": "no-agent@m", "agent_id": "not-an-agent"})
+    topic = kafka_settings.topic(SCORES)
+    with running_consumer(kafka_settings, coach_engine, clock, []) as handler:
+        produce(kafka_settings, topic, [first])
+        assert handler.wait_for(1, timeout_s=60)
+        # One key for all: the valid record comes after every poison one in its partition.
+        producer = create_producer(kafka_settings, client_suffix="coach-test-raw")
+        sent = [send_bytes(producer, topic, key=agent, value=value)
+                for value in [*UNREADABLE.values(), encode_event(no_agent), encode_event(after)]]
+        wait_all(sent, timeout_s=30)
+        producer.close()
+        produced_at = time.monotonic()
+        assert handler.wait_for(3, timeout_s=NEXT_RECORD_WITHIN_S)  # no_agent, then after
+        assert time.monotonic() - produced_at < NEXT_RECORD_WITHIN_S
+        dead = read_until(kafka_settings, dlq_topic(topic),
+                          lambda got: len(got) >= len(UNREADABLE) + 1)
+    reasons = {record.value: dict(record.headers)[REASON_HEADER].decode() for record in dead}
+    assert len(reasons) == len(UNREADABLE) + 1
+    assert "not-an-agent" in reasons.pop(encode_event(no_agent))
+    kind_of = {value: kind for kind, value in UNREADABLE.items()}
+    for value, reason in reasons.items():
+        assert WORDS[kind_of[value]] in reason, (kind_of[value], reason)
+    with coach_engine.connect() as connection:
+        assert load_profiles(connection, [agent])[agent]["tone"].count == 2

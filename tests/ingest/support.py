@@ -28,6 +28,7 @@ from shared.settings import DatabaseSettings, KafkaSettings
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SECRETS = {provider: f"test-secret-for-{provider}" for provider in PROVIDER_NAMES}
 SALESFORCE_ORG = "00D5g000004ABCDEA2"
+PSEUDONYM_KEY = "test-pseudonym-key-for-ingest"
 
 
 def fixture(provider: str, name: str) -> RecordedDelivery:
@@ -60,6 +61,7 @@ def ingest_settings(kafka: KafkaSettings, database_url: str, **overrides: Any) -
         "database": DatabaseSettings(url=database_url),
         "webhook_secrets": {name: SecretStr(value) for name, value in SECRETS.items()},
         "salesforce_org_ids": (SALESFORCE_ORG,),
+        "pseudonym_key": SecretStr(PSEUDONYM_KEY),
     }
     values.update(overrides)
     return IngestSettings(**values)

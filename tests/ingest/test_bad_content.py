@@ -22,7 +22,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import services.ingest.pipeline as pipeline_module
+from services.ingest.payload import InvalidPayload
 from services.ingest.pipeline import IngestPipeline
+from services.ingest.plausibility import check_publishable
 from services.ingest.providers.base import Normalised
 from services.ingest.providers.generic import GenericProvider
 from services.ingest.redaction import RedactionPolicy, RedactionTooSlow, redact_event
@@ -123,6 +125,25 @@ def test_a_lone_surrogate_anywhere_is_a_4xx_not_an_outage(
         mutated = json.dumps(_with_suffix(document, path, "\ud800")).encode()
         response = post_raw(client, provider, name, mutated)
         assert response.status_code in (400, 422), (path, response.status_code, response.text)
+
+
+def test_a_surrogate_encoded_as_bytes_is_a_400_not_a_crash(
+        client: TestClient, kafka_settings: KafkaSettings) -> None:
+    # CESU-8 (a UTF-16 surrogate written as three bytes) is not UTF-8, but json.loads decodes it;
+    # in a message body it once reached the Kafka encoder and crashed the route (500).
+    body = GENERIC.body.replace(b"newborn", b"newborn \xed\xa0\x80", 1)
+    assert body != GENERIC.body
+    problem(post_raw(client, "generic", "delivery", body), 400, "not valid UTF-8")
+    assert_only_sentinel_published(client, kafka_settings)
+
+
+def test_a_surrogate_that_reached_the_event_is_refused_naming_its_field() -> None:
+    # Text from elsewhere (HubSpot's API, decoded as json.loads does) can still carry one; the
+    # encoder's error comes wrapped in pydantic's, which this check once let through as a 500.
+    event = _with_agent_body(generic_outcome(), "Sorry \ud83d\ude00 for the wait")
+    with pytest.raises(InvalidPayload) as refused:
+        check_publishable(event)
+    assert refused.value.field == f"messages[{len(event.messages) - 1}].body"
 
 
 def test_an_event_too_big_for_a_kafka_record_is_413_not_503(
@@ -235,3 +256,11 @@ def _get(document: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         document = document[step]
     return document
+
+
+def test_a_nul_character_in_message_text_is_a_422(client: TestClient) -> None:
+    # PostgreSQL text cannot hold U+0000: once accepted, such a reply was dead-lettered by the
+    # scorer with the SQL statement (and the body) in the reason.
+    document = generic_body(event_id="nul-in-body")
+    document["messages"][0]["body"] = "my order\u0000 never came"
+    problem(post_generic(client, document), 422, "messages[0].body", "NUL")

@@ -99,5 +99,6 @@ def test_a_wrong_secret_makes_the_replay_fail(settings: IngestSettings, fresh_sh
 def test_a_secret_found_nowhere_is_an_error_not_a_guess(
         fresh_shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAPPORT_INGEST_ENVIRONMENT", "production")  # dev.env is not read
+    monkeypatch.setenv("RAPPORT_INGEST_PSEUDONYM_KEY", "a-real-pseudonym-key-0123")
     with pytest.raises(SystemExit, match="RAPPORT_WEBHOOK_SECRET_ZENDESK is not set"):
         main(["--url", f"http://127.0.0.1:{free_port()}"])

@@ -1,8 +1,8 @@
 """``train`` reproduces a loadable model from data, deterministically for a seed.
 
 Runs the real pipeline (encoder, the top layer's fine-tuning, both precisions where the CPU has
-AMX, heads) on a small slice of the training data so it takes seconds; the full run is what `python -m services.scorer train`
-does and is measured in the model card.
+AMX, heads) on a small slice of the training data so it takes seconds; the full run is what
+`python -m services.scorer train` does and is measured in the model card.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ each reply was scored in; ``test_stream_with_model.py`` runs the real one.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from shared.db.engine import create_db_engine
 from shared.db.migrations import apply_migrations
 from shared.events.codec import encode_event
 from shared.kafka.dlq import REASON_HEADER
-from shared.kafka.producer import create_producer, send_bytes
+from shared.kafka.producer import create_producer, send_bytes, wait_all
 from shared.settings import KafkaSettings
 from tests.scorer_service.fakes import FakeScorer, fake_result
 from tests.scorer_service.streaming import (
@@ -223,3 +224,68 @@ def test_a_date_past_utc_range_is_dead_lettered_and_scoring_goes_on(
     assert "messages.1.created_at" in reason
     assert "1970 and 2099" in reason
     assert [event.message_id for _, event in read_scores(kafka_settings)] == [message_id("c1", 2)]
+
+
+# Records no scorer can read, as they could reach the topic from a buggy or foreign producer.
+UNREADABLE: dict[str, bytes | None] = {
+    "binary": b"\x00\x9f\x92\x96\xff\xfe",
+    "Latin-1 text": '{"event_id": "café"}'.encode("latin-1"),
+    "an encoded UTF-16 surrogate": b'{"event_id": "\xed\xa0\x80"}',
+    "empty": b"",
+    "tombstone": None,
+    "a JSON array": b"[1, 2, 3]",
+    "a JSON string": b'"support.interactions.v1"',
+    "an object of another shape": b'{"hello": "world"}',
+    "a score event": json.dumps({"schema_version": 1, "event_id": "m1@fake-1",
+                                 "agent_id": AGENT}).encode(),
+    "schema version 2": json.dumps({**json.loads(encode_event(interaction("c4", FIRST))),
+                                    "schema_version": 2}).encode(),
+    "an unknown field": json.dumps({**json.loads(encode_event(interaction("c4", FIRST))),
+                                    "surprise": True}).encode(),
+}
+NEXT_RECORD_WITHIN_S = 10.0
+
+
+def test_poison_of_every_kind_is_dead_lettered_while_the_scorer_keeps_scoring(
+    kafka_settings: KafkaSettings, tmp_path: Path, unique_name: str
+) -> None:
+    group = f"scorer-{unique_name}"
+    settings = scorer_settings(kafka_settings, tmp_path, group)
+    breaking = interaction("c1", [Said("customer", "help"), Said("agent", "poison reply")],
+                           first_index=10)
+    valid = interaction("c1", SECOND, first_index=3)
+    with running(create_app(settings, scorer=FakeScorer(fail_on="poison"))):
+        produce(kafka_settings, [interaction("c1", FIRST)])
+        wait_until(lambda: group_caught_up(kafka_settings, group), what="the first reply")
+        # One key for all: the valid record comes after every poison one in its partition.
+        producer = create_producer(kafka_settings, client_suffix="test")
+        topic = kafka_settings.topic("support.interactions.v1")
+        sent = [send_bytes(producer, topic, key=conversation_key("c1"), value=value)
+                for value in [*UNREADABLE.values(), encode_event(breaking)]]
+        sent.append(send_bytes(producer, topic, key=conversation_key("c1"),
+                               value=encode_event(valid)))
+        wait_all(sent, timeout_s=30)
+        producer.close()
+        produced_at = time.monotonic()
+        wait_until(lambda: group_caught_up(kafka_settings, group),
+                   what="the reply after the poison", timeout_s=NEXT_RECORD_WITHIN_S)
+        assert time.monotonic() - produced_at < NEXT_RECORD_WITHIN_S
+
+    reasons = {record.value: dict(record.headers)[REASON_HEADER].decode()
+               for record in read_dlq(kafka_settings)}
+    assert len(reasons) == len(UNREADABLE) + 1
+    kind_of = {value: kind for kind, value in UNREADABLE.items()}
+    words = {"binary": "Invalid JSON", "Latin-1 text": "Invalid JSON",
+             "an encoded UTF-16 surrogate": "Invalid JSON", "empty": "Invalid JSON",
+             "tombstone": "tombstone", "a JSON array": "should be an object",
+             "a JSON string": "should be an object",
+             "an object of another shape": "event_id: Field required",
+             "a score event": "provider: Field required",
+             "schema version 2": "schema_version", "an unknown field": "surprise"}
+    for value, reason in reasons.items():
+        if value == encode_event(breaking):
+            assert reason.startswith(f"scoring {message_id('c1', 11)} failed")
+        else:
+            assert words[kind_of[value]] in reason, (kind_of[value], reason)
+    scored = [event.message_id for _, event in read_scores(kafka_settings)]
+    assert scored == [message_id("c1", 2), message_id("c1", 5)]

@@ -281,3 +281,11 @@ def test_a_consumer_that_keeps_crashing_is_unhealthy_and_reports_its_lag(
     finally:
         runner.stop()
         producer.close()
+
+
+def test_a_dead_letter_reason_is_capped() -> None:
+    from shared.kafka.dlq import MAX_REASON_CHARS, _short
+
+    assert _short("short reason") == "short reason"
+    long_reason = "processing failed: " + "x" * 5000
+    assert len(_short(long_reason)) == MAX_REASON_CHARS

@@ -78,7 +78,7 @@ id_part = st.from_regex(r"[A-Za-z0-9_.@\-]{1,20}", fullmatch=True)
 text = st.text(max_size=200)
 unit = st.floats(min_value=0, max_value=1, allow_nan=False)
 moments = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
 )
 
 

@@ -12,7 +12,13 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from deploy.kafka.launcher import KAFKA_VERSION, free_port, new_cluster_id, temporary_broker
+from deploy.kafka.launcher import (
+    KAFKA_VERSION,
+    LocalKafka,
+    free_port,
+    new_cluster_id,
+    temporary_broker,
+)
 
 
 def docker_available(timeout_s: float = 3.0) -> bool:
@@ -86,3 +92,38 @@ def _docker_broker() -> Iterator[str]:
     )
     with container:
         yield f"127.0.0.1:{port}"
+
+
+class RestartableBroker:
+    """A private JVM broker a test may kill with SIGKILL and start again on the same data
+    directory and ports, as a crashed broker is restarted. Not the session broker: other tests
+    use that one at the same time."""
+
+    def __init__(self, partitions: int = 3) -> None:
+        self.partitions = partitions
+        self.broker, self.data_dir = temporary_broker(partitions)
+
+    @property
+    def bootstrap(self) -> str:
+        return self.broker.bootstrap
+
+    def start(self, timeout_s: float = 120.0) -> str:
+        return self.broker.start(timeout_s)
+
+    def kill(self) -> None:
+        """SIGKILL the JVM: no shutdown hook, no clean log close (recovered at the next start)."""
+        process = self.broker.process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(30)
+
+    def restart(self, timeout_s: float = 120.0) -> str:
+        self.kill()
+        self.broker = LocalKafka(data_dir=self.data_dir, port=self.broker.port,
+                                 controller_port=self.broker.controller_port,
+                                 partitions=self.partitions)
+        return self.broker.start(timeout_s)
+
+    def close(self) -> None:
+        self.broker.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -61,6 +61,25 @@ class ServiceProcess:
                 raise AssertionError(f"{self.name} ignored SIGTERM:\n{self.log_tail()}") from None
         return int(self.process.returncode)
 
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a lost node would: no shutdown code runs."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+
+    def restart(self, *, kill: bool = False, ready_timeout_s: float = 180.0) -> int | None:
+        """Stop (SIGTERM, or SIGKILL with ``kill``), start again with the same settings and
+        wait until ready; returns the exit code of a SIGTERM stop."""
+        code = None
+        if kill:
+            self.kill()
+        else:
+            code = self.terminate()
+        self.start()
+        self.wait_ready(ready_timeout_s)
+        return code
+
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
