@@ -17,12 +17,19 @@ _CUES: dict[str, str] = {
                    r"\bloss\b|\blost (my|our|her|his)\b|\blate (husband|wife|mum|mom|dad|father|"
                    r"mother|son|daughter|partner|brother|sister)|condolence|cremat|\bburial|"
                    r"\bestate\b|probate|\bhospice\b|\bgrie(f|ving)",
-    "health": r"\bill\b|illness|\bsick|hospital|surgery|operation|chemo|cancer|diagnos|"
-              r"disab|wheelchair|\bblind\b|\bdeaf\b|hearing|sight|pregnan|\bms\b|sclerosis|"
-              r"diabet|insulin|epilep|seizure|stroke|heart|dementia|alzheimer|autis|adhd|"
-              r"anxiety|depress|mental health|panic attack|medicat|prescription|treatment|"
-              r"therapy|recover|injur|broken (leg|arm|hip|wrist)|\bcare home\b|carer|"
-              r"condition|chronic|\bpain\b|oxygen|dialysis|transplant|mobility|crutches",
+    # Words with an everyday second sense are only taken in their medical one: a GP "surgery",
+    # "terms and conditions", "hearing from you", "recover my account", "treatment of my
+    # complaint" are not disclosures.
+    "health": r"\bill\b|illness|\bsick|hospital|\b(had|having|after|before|recovering from|"
+              r"need|needs|major|emergency|knee|hip|heart|back|eye) surgery|surgery (on|for) my|"
+              r"\b(an|my|his|her) operation\b|chemo|cancer|diagnos|disab|wheelchair|\bblind\b|"
+              r"\bdeaf\b|hearing (aid|loss|impair)|hard of hearing|(poor|low|partial|losing my) "
+              r"(eye)?sight|pregnan|\bms\b|sclerosis|diabet|insulin|epilep|seizure|stroke|"
+              r"heart (attack|condition|failure)|dementia|alzheimer|autis|adhd|anxiety|depress|"
+              r"mental health|panic attack|medicat|(medical|health|heart|chronic) condition|"
+              r"\bmy condition\b|chemotherapy|radiotherapy|therapy|injur|broken (leg|arm|hip|"
+              r"wrist|ankle)|\bcare home\b|carer|chronic|\bpain\b|oxygen|dialysis|transplant|"
+              r"mobility|crutches|migraine|asthma|arthritis|long covid|fatigue|terminal",
     "financial_strain": r"afford|lost my job|redundan|laid off|unemploy|\bbenefits?\b|"
                         r"universal credit|pension|\brent\b|overdra|\bdebt|arrears|bailiff|"
                         r"food bank|struggl|skint|broke\b|\bpaycheck|payday|savings|"
