@@ -7,7 +7,7 @@ library, starts the score consumer in a background thread and closes all of it o
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -46,44 +46,47 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # A broken scenario library fails the start before anything is opened.
-        scenarios = library or load_library(settings.scenarios_dir)
-        clients = open_clients(settings, service="coach", migrations=MIGRATIONS,
-                               version_table="alembic_version_coach")
-        announcer = create_announcer(settings.announce_webhook_url,
-                                     timeout_s=settings.announce_timeout_s)
-        scorer_token = settings.scorer_token.get_secret_value() if settings.scorer_token else None
-        scorer = ScorerClient(settings.scorer_url, timeout_s=settings.scorer_timeout_s,
-                              token=scorer_token)
-        service = AssignmentService(
-            engine=clients.engine, producer=clients.producer,
-            topic=settings.kafka.topic(ASSIGNMENTS), library=scenarios,
-            profile_settings=settings.profile,
-            policy=AssignmentPolicy.from_settings(settings.policy,
-                                                  min_evidence=settings.profile.min_evidence),
-            announcer=announcer, clock=clock, produce_timeout_s=settings.kafka.produce_timeout_s)
-        handler = ScoreBatchHandler(engine=clients.engine,
-                                    half_life_s=settings.profile.half_life_days * 86_400,
-                                    clock=clock, after_batch=service.assign_unassigned)
-        consumer = BackgroundConsumer(
-            lambda: make_score_loop(settings, producer=clients.producer, handler=handler))
-        consumer.report_lag(CONSUMER_LAG)
-        app.state.coach = CoachContext(settings=settings, engine=clients.engine,
-                                       library=scenarios, assignments=service, scorer=scorer,
-                                       clock=clock)
-        app.state.score_handler = handler
-        running.update(clients=clients, consumer=consumer)
-        consumer.start()
-        try:
+        # The services' one pattern (see services/ingest/app.py): closings registered as things
+        # open, so a start that fails half-way closes what it had opened, in reverse order.
+        async with AsyncExitStack() as opened:
+            # A broken scenario library fails the start before anything is opened.
+            scenarios = library or load_library(settings.scenarios_dir)
+            clients = open_clients(settings, service="coach", migrations=MIGRATIONS,
+                                   version_table="alembic_version_coach")
+            opened.callback(clients.close)
+            announcer = create_announcer(settings.announce_webhook_url,
+                                         timeout_s=settings.announce_timeout_s)
+            opened.callback(announcer.close)
+            opened.callback(announcer.drain, timeout_s=settings.announce_timeout_s)
+            scorer_token = (settings.scorer_token.get_secret_value() if settings.scorer_token
+                            else None)
+            scorer = ScorerClient(settings.scorer_url, timeout_s=settings.scorer_timeout_s,
+                                  token=scorer_token)
+            opened.callback(scorer.close)
+            service = AssignmentService(
+                engine=clients.engine, producer=clients.producer,
+                topic=settings.kafka.topic(ASSIGNMENTS), library=scenarios,
+                profile_settings=settings.profile,
+                policy=AssignmentPolicy.from_settings(settings.policy,
+                                                      min_evidence=settings.profile.min_evidence),
+                announcer=announcer, clock=clock,
+                produce_timeout_s=settings.kafka.produce_timeout_s)
+            handler = ScoreBatchHandler(engine=clients.engine,
+                                        half_life_s=settings.profile.half_life_days * 86_400,
+                                        clock=clock, after_batch=service.assign_unassigned)
+            consumer = BackgroundConsumer(
+                lambda: make_score_loop(settings, producer=clients.producer, handler=handler))
+            consumer.report_lag(CONSUMER_LAG)
+            app.state.coach = CoachContext(settings=settings, engine=clients.engine,
+                                           library=scenarios, assignments=service,
+                                           scorer=scorer, clock=clock)
+            app.state.score_handler = handler
+            opened.callback(setattr, app.state, "coach", None)
+            running.update(clients=clients, consumer=consumer)
+            opened.callback(running.clear)
+            consumer.start()
+            opened.callback(consumer.stop)
             yield
-        finally:
-            consumer.stop()
-            app.state.coach = None
-            running.clear()
-            announcer.drain(timeout_s=settings.announce_timeout_s)
-            announcer.close()
-            scorer.close()
-            clients.close()
 
     app = FastAPI(title="Rapport coach", version="0.1.0", lifespan=lifespan,
                   description="Skill profiles from live scores, weekly drills aimed at each "

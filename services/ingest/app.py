@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,14 +73,16 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        clients = open_ingest_clients(settings)
-        try:
-            runtime["main"] = (clients, open_pipeline(settings, clients))
+        # The services' one pattern: each thing opened registers its closing at once, so a
+        # start that fails half-way closes what it had opened, in reverse order.
+        async with AsyncExitStack() as opened:
+            clients = open_ingest_clients(settings)
+            opened.callback(clients.close)
+            pipeline_parts = open_pipeline(settings, clients)
+            opened.push_async_callback(pipeline_parts.aclose)
+            runtime["main"] = (clients, pipeline_parts)
+            opened.callback(runtime.clear)
             yield
-        finally:
-            if "main" in runtime:
-                await runtime.pop("main")[1].aclose()
-            clients.close()
 
     def pipeline() -> IngestPipeline:
         return runtime["main"][1].pipeline

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -53,11 +53,15 @@ def create_app(settings: ScorerSettings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        state.clients = await asyncio.to_thread(
-            open_clients, settings, service="scorer", migrations=MIGRATIONS,
-            version_table="alembic_version_scorer",
-        )
-        try:
+        # The services' one pattern (see services/ingest/app.py): closings registered as things
+        # open, so a start that fails half-way closes what it had opened. Stopping blocks
+        # (a batch in flight, the producer's flush), so it runs off the event loop.
+        async with AsyncExitStack() as opened:
+            state.clients = await asyncio.to_thread(
+                open_clients, settings, service="scorer", migrations=MIGRATIONS,
+                version_table="alembic_version_scorer",
+            )
+            opened.push_async_callback(asyncio.to_thread, _close_clients, state)
             model = scorer if scorer is not None else await asyncio.to_thread(load_scorer,
                                                                              settings)
             metrics.set_model_info(version=model.model_version, dtype=model.dtype_name,
@@ -67,13 +71,14 @@ def create_app(settings: ScorerSettings | None = None, *,
             state.scheduler = InferenceScheduler(model, batch_policy(settings),
                                                  set_threads=set_intra_op_threads)
             state.scheduler.start()
+            opened.push_async_callback(asyncio.to_thread, _stop_scheduler, state)
             if settings.consume:
                 state.consumer = BackgroundConsumer(lambda: _consumer_loop(settings, state))
                 state.consumer.report_lag(metrics.CONSUMER_LAG)
                 state.consumer.start()
+                # Stopped first: its batch in flight needs the scheduler and the producer.
+                opened.push_async_callback(asyncio.to_thread, _stop_consumer, state)
             yield
-        finally:
-            await asyncio.to_thread(_close, state)
 
     app = FastAPI(title="Rapport scorer", version="0.1.0", lifespan=lifespan)
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_scorer")
@@ -99,15 +104,20 @@ def _require(state: ScorerState) -> tuple[Clients, InferenceScheduler, BatchScor
     return state.clients, state.scheduler, state.scorer
 
 
-def _close(state: ScorerState) -> None:
-    # Consumer first: its batch in flight needs the scheduler and the producer to finish.
+def _stop_consumer(state: ScorerState) -> None:
     if state.consumer is not None:
         state.consumer.stop()
         state.consumer = None
+
+
+def _stop_scheduler(state: ScorerState) -> None:
     if state.scheduler is not None:
         state.scheduler.stop()
         state.scheduler = None
     state.scorer = None
+
+
+def _close_clients(state: ScorerState) -> None:
     if state.clients is not None:
         state.clients.close()
         state.clients = None
