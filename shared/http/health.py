@@ -13,7 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from prometheus_client import make_asgi_app
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
 
 ReadinessCheck = Callable[[], bool]
 
@@ -48,9 +50,15 @@ def install_health_routes(
         )
 
     app.include_router(router)
-    app.mount("/metrics", make_asgi_app())
+    # A route, not a mounted app: a mount answers "/metrics" with a redirect to "/metrics",
+    # and the URL people paste (and scrapers configured without the slash) must answer 200.
+    app.add_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
 
 
 def _failing(description: str) -> dict[int | str, dict[str, Any]]:
     return {503: {"description": description,
                   "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+async def _metrics(_request: Request) -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

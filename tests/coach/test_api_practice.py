@@ -193,7 +193,7 @@ def test_openapi_documents_response_models_and_metrics_have_no_agent_ids(
     assert {"scenario_id", "target_dimension", "status", "reason"} <= set(schema)
     attempts = spec["paths"]["/v1/assignments/{assignment_id}/attempts"]["post"]["responses"]
     assert {"201", "401", "403", "503"} <= set(attempts)
-    metrics = coach.client.get("/metrics/").text
+    metrics = coach.client.get("/metrics").text
     assert 'rapport_coach_assignments_total{dimension="acknowledgment"}' in metrics
     assert "rapport_coach_decision_duration_seconds_bucket" in metrics
     assert "rapport_coach_consumer_lag" in metrics

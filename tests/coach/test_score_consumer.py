@@ -191,3 +191,25 @@ def test_poison_of_every_kind_is_dead_lettered_while_profiles_keep_updating(
         assert WORDS[kind_of[value]] in reason, (kind_of[value], reason)
     with coach_engine.connect() as connection:
         assert load_profiles(connection, [agent])[agent]["tone"].count == 2
+
+
+def test_a_message_at_past_utc_range_is_dead_lettered_and_the_next_event_applied(
+        kafka_settings: KafkaSettings, coach_engine: Engine, clock: FixedClock) -> None:
+    # The coach once crashed converting such a message_at to UTC and replayed the batch forever.
+    agent = "zendesk:acme:agent-42"
+    document = json.loads(encode_event(score_event(agent, 1, {"tone": 0.2}, at=clock.now)))
+    document["message_at"] = "9999-12-31T23:59:59-01:00"
+    document["event_id"] = "far-future@m"
+    topic = kafka_settings.topic(SCORES)
+    producer = create_producer(kafka_settings, client_suffix="coach-test-9999")
+    wait_all([send_bytes(producer, topic, key=agent, value=json.dumps(document).encode())],
+             timeout_s=30)
+    producer.close()
+    produce(kafka_settings, topic, [score_event(agent, 2, {"tone": 0.9}, at=clock.now)])
+    with running_consumer(kafka_settings, coach_engine, clock, []) as handler:
+        assert handler.wait_for(1, timeout_s=60)
+        (dead,) = read_until(kafka_settings, dlq_topic(topic), lambda got: len(got) >= 1)
+    assert b"message_at" in dict(dead.headers)[REASON_HEADER]
+    with coach_engine.connect() as connection:
+        profile = load_profiles(connection, [agent])[agent]
+    assert profile["tone"].mean == pytest.approx(0.9)

@@ -80,7 +80,7 @@ class ScorerProcess:
 
     def scored(self) -> float:
         """This process's ``rapport_scorer_messages_total{outcome="scored"}``."""
-        text = httpx.get(f"{self.url}/metrics/", timeout=10).text
+        text = httpx.get(f"{self.url}/metrics", timeout=10).text
         found = re.search(r'^rapport_scorer_messages_total\{outcome="scored"\} (\S+)$', text,
                           re.MULTILINE)
         return float(found.group(1)) if found else 0.0

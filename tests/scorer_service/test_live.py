@@ -85,7 +85,7 @@ def test_a_missing_field_is_named_too(base_url: str) -> None:
 def test_readiness_includes_the_model_and_metrics_name_it(base_url: str) -> None:
     ready = httpx.get(f"{base_url}/readyz", timeout=30).json()
     assert ready["checks"]["model"] == "ok"
-    metrics = httpx.get(f"{base_url}/metrics/", timeout=30).text
+    metrics = httpx.get(f"{base_url}/metrics", timeout=30).text
     assert ('rapport_scorer_model_info{compiled="false",device="cpu",dtype="fp32",'
             'version="fake-1"} 1.0') in metrics
 

@@ -82,7 +82,7 @@ def test_errors_are_problem_json_with_retry_after() -> None:
 def test_metrics_endpoint_exposes_prometheus_text() -> None:
     client = TestClient(_app([True]))
     client.get("/items/x")
-    body = client.get("/metrics/").text
+    body = client.get("/metrics").text
     assert "rapport_testapp_http_request_duration_seconds_bucket" in body
 
 
@@ -97,3 +97,11 @@ def test_healthz_fails_when_a_liveness_check_fails_and_ignores_dependencies() ->
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "failing", "failing": ["worker"]}
+
+
+def test_metrics_answers_200_at_the_url_without_a_trailing_slash() -> None:
+    client = TestClient(_app([True]))
+    response = client.get("/metrics", follow_redirects=False)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "http_requests_total" in response.text or "# HELP" in response.text
