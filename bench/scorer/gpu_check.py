@@ -12,12 +12,8 @@ import time
 sys.path.insert(0, ".gpu/site")
 import torch  # noqa: E402  (after the path set-up above)
 
-from services.scorer.model import (  # noqa: E402
-    EmpathyScorer,
-    ScoreRequest,
-    Turn,
-    max_abs_score_diff,
-)
+from lab.scorer.comparison import max_abs_score_diff  # noqa: E402
+from services.scorer.model import EmpathyScorer, ScoreRequest, Turn  # noqa: E402
 
 with open("services/scorer/data/test.jsonl") as lines:
     rows = [json.loads(line) for line in lines]

@@ -138,14 +138,8 @@ def test_a_letter_reads_stiffer_in_chat_than_in_email(
 @pytest.mark.xfail(reason="known gap of model 504e0de4: a two-word curt reply to an upset email "
                           "gets channel-adjusted tone 0.62 (label 0.55 x raw); see the model card",
                    strict=True)
-def test_tone_is_adjusted_to_the_channel(score_one: Callable[..., ScoreResult]) -> None:
-    letter = (
-        "Dear Priya,\n\nThank you for your message regarding your order. I am sorry the blue "
-        "kettle from order 55821 arrived cracked. A replacement ships today and arrives Saturday."
-        "\n\nYours sincerely,\nSam\nCustomer Relations, Northwind Home"
-    )
-    in_chat, in_email = score_one("chat", CUSTOMER, letter), score_one("email", CUSTOMER, letter)
-    assert in_chat.tone.channel_adjusted < in_email.tone.channel_adjusted - 0.1
+def test_a_curt_reply_to_an_upset_email_fits_the_channel_badly(
+        score_one: Callable[..., ScoreResult]) -> None:
     curt = "Noted. We'll look into it."
     assert score_one("email", CUSTOMER, curt).tone.channel_adjusted < 0.4
 
