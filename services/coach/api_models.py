@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.assignments import AssignmentReason
 from shared.events.interactions import Channel
@@ -110,6 +110,9 @@ class SuggestionOut(BaseModel):
 
 
 class AttemptIn(BaseModel):
+    # Strict: the schema says integer, and lax mode would take JSON false for turn 0.
+    model_config = ConfigDict(strict=True)
+
     turn: int = Field(ge=0, description="The script step (ScriptStepOut.index) this replies to.")
     reply: str = Field(min_length=1, max_length=5000, pattern=r"\S")
 
