@@ -104,13 +104,20 @@ def write_jsonl_bytes(path: Path, data: bytes) -> None:
 
 
 def _records(path: Path) -> Iterator[dict[str, Any]]:
+    for _, record in numbered_records(path):
+        yield record
+
+
+def numbered_records(path: Path, error: type[ValueError] = ValueError
+                     ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line's number and JSON object; ``error`` names file and line otherwise."""
     text = read_jsonl_bytes(path).decode("utf-8")
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                yield json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: invalid JSON: {error}") from error
+                yield number, json.loads(line)
+            except json.JSONDecodeError as problem:
+                raise error(f"{path}:{number}: invalid JSON: {problem}") from problem
 
 
 def _example(record: dict[str, Any]) -> LabelledExample:

@@ -14,14 +14,13 @@ Customer signals are not part of a human rating, so those heads do not learn fro
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from lab.scorer.dataset import LabelledExample
+from lab.scorer.dataset import LabelledExample, numbered_records
 from services.scorer.model.rubric import DIMENSIONS
 from services.scorer.model.schema import ScoreRequest, Turn
 
@@ -34,13 +33,7 @@ class HumanLabelError(ValueError):
 
 def read_annotations(path: Path) -> list[dict[str, Any]]:
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise HumanLabelError(f"{path}:{number}: invalid JSON: {error}") from None
+    for number, record in numbered_records(path, HumanLabelError):
         missing = [name for name in REQUIRED if name not in record]
         if missing:
             raise HumanLabelError(f"{path}:{number}: missing {', '.join(missing)}")

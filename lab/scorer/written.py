@@ -16,7 +16,6 @@ paired.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -204,9 +203,3 @@ def reply_sentences(texts: Iterable[str]) -> set[str]:
 
 
 _MIN_SENTENCE_WORDS = 4
-
-
-def load_jsonl(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
