@@ -31,6 +31,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from deploy.sample.replay import TEAM_TRAFFIC, TRAFFIC
 from shared.local_stack import DEV_ENV, STACK_ENV, is_stack_key, read_env_file, write_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,11 +199,13 @@ def wait_ready(service: Service) -> None:
 def replay_sample() -> None:
     ingest = SERVICES[0]
     say("replaying the bundled sample of helpdesk traffic")
-    result = subprocess.run(
-        [PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url], cwd=ROOT, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit("sample replay failed (see above)")
+    for folder in (TRAFFIC, TEAM_TRAFFIC):  # every provider, then a team with enough replies
+        result = subprocess.run(
+            [PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url, "--traffic",
+             str(folder)], cwd=ROOT, check=False
+        )
+        if result.returncode != 0:
+            raise SystemExit("sample replay failed (see above)")
 
 
 def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:

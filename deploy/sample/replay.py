@@ -28,6 +28,10 @@ from services.ingest.signing_clients import sign_recorded
 from shared.local_stack import tool_environment
 
 TRAFFIC = Path(__file__).resolve().parent / "traffic"
+# A chat team with ten replies per agent, each agent with one habit that costs them (see each
+# file's description): enough evidence for a weekly focus at the production minimum. ``make up``
+# replays it after TRAFFIC (``--traffic deploy/sample/team``).
+TEAM_TRAFFIC = Path(__file__).resolve().parent / "team"
 
 
 def ingest_settings(*, from_env_only: bool) -> IngestSettings:

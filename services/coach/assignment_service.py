@@ -3,6 +3,12 @@
 Assignments are written first and published from the table (an outbox): a publish that fails
 leaves ``published_at`` empty and the next run sends it again, so nothing decided is lost and
 ``coach.assignments.v1`` consumers dedupe on the event id.
+
+After every profile batch the agents who already have drills this week are looked at again: when
+their evidence now clearly points at another skill (``focus.clear_change``), the drills they
+have not started are re-aimed (``policy.decide_reaim``) and go through the same outbox under a
+new event id. The agent reads why in each drill's reason; the shared channel hears nothing of
+it, as a re-aim names a weak skill.
 """
 
 from __future__ import annotations
@@ -20,8 +26,19 @@ from sqlalchemy import Engine
 from services.coach import assignment_store
 from services.coach.agent_states import load_agent_states
 from services.coach.announcer import Announcer
-from services.coach.metrics import ASSIGNMENTS, ASSIGNMENTS_PUBLISHED, DECISION_SECONDS
-from services.coach.policy import AssignmentPolicy, Decision, decide_assignments
+from services.coach.metrics import (
+    ASSIGNMENTS,
+    ASSIGNMENTS_PUBLISHED,
+    ASSIGNMENTS_REAIMED,
+    DECISION_SECONDS,
+)
+from services.coach.policy import (
+    AssignmentPolicy,
+    Decision,
+    ReaimDecision,
+    decide_assignments,
+    decide_reaim,
+)
 from services.coach.profile_store import profiled_agent_ids
 from services.coach.scenario_library import ScenarioLibrary
 from services.coach.settings import ProfileSettings
@@ -37,6 +54,8 @@ class AssignmentRun:
     week: str
     decisions: tuple[Decision, ...]
     created: tuple[str, ...]  # assignment ids this run inserted
+    reaims: tuple[ReaimDecision, ...] = ()
+    reaimed: tuple[str, ...] = ()  # assignment ids this run moved to a new focus
 
     @property
     def agents_assigned(self) -> int:
@@ -76,7 +95,8 @@ class AssignmentService:
         return iso_week(self._clock())
 
     def assign_unassigned(self, agent_ids: Collection[str]) -> AssignmentRun:
-        """After a profile batch: decide for the agents whose current week has no drills yet."""
+        """After a profile batch: decide for the agents whose current week has no drills yet,
+        and re-aim the not-started drills of the others where their focus changed clearly."""
         week = self.current_week()
         with self._planned_lock:
             if week != self._planned_week:
@@ -87,7 +107,43 @@ class AssignmentService:
                 found = assignment_store.agents_with_assignments(connection, week, unknown)
             self._remember_planned(week, found)
             unknown -= found
-        return self.assign(sorted(unknown), week)
+        run = self.assign(sorted(unknown), week)
+        # Agents planned just now were decided on this very evidence: nothing to re-aim.
+        reaims, reaimed = self.reaim(sorted(set(agent_ids) - unknown), week)
+        return AssignmentRun(run.week, run.decisions, run.created, reaims, reaimed)
+
+    def reaim(self, agent_ids: Collection[str], week: str
+              ) -> tuple[tuple[ReaimDecision, ...], tuple[str, ...]]:
+        """Re-aim these agents' not-started drills of ``week`` where the focus changed clearly;
+        returns the decisions and the ids moved. Running it again on the same evidence moves
+        nothing."""
+        if not agent_ids:
+            return (), ()
+        now = self._clock()
+        with self._engine.connect() as connection:
+            movable = assignment_store.agents_with_unstarted(connection, week, agent_ids)
+            if not movable:
+                return (), ()
+            states = load_agent_states(connection, movable, week=week, as_of=now,
+                                       settings=self._profile_settings, policy=self._policy)
+        decisions = tuple(decide_reaim(states[agent_id], self._library, week, self._policy, now)
+                          for agent_id in sorted(movable))
+        drills = [drill for decision in decisions for drill in decision.drills]
+        if not drills:
+            return decisions, ()
+        with self._engine.begin() as connection:
+            reaimed = assignment_store.reaim(connection, drills)
+        for decision in decisions:
+            moved = [d for d in decision.drills if d.drill.assignment_id in reaimed]
+            if moved and decision.focus is not None:
+                ASSIGNMENTS_REAIMED.labels(decision.focus.dimension).inc(len(moved))
+                log.info("re-aimed %d not-started drills of week %s to a clearly lower skill",
+                         len(moved), week)
+        if reaimed:
+            with self._outbox_lock:
+                self._outbox_dirty = True
+            self.publish_pending()
+        return decisions, tuple(reaimed)
 
     def assign_everyone(self, week: str | None = None) -> AssignmentRun:
         with self._engine.connect() as connection:

@@ -1,4 +1,10 @@
-"""Assignments in the database: the weekly plan, its outbox flag and its status over time."""
+"""Assignments in the database: the weekly plan, its outbox flag and its status over time.
+
+A drill not yet started can be re-aimed in place (``reaim``): same id and slot, a new scenario,
+skill and reason, assigned anew. Its event id names the version (the assignment id and when the
+version was assigned), so sinks that dedupe on event ids take the re-aimed drill as news, while
+sending one version twice still carries one id.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from typing import Literal, cast
 import sqlalchemy as sa
 
 from services.coach.dimensions import as_dimension
-from services.coach.policy import PastAssignment, PlannedAssignment
+from services.coach.policy import PastAssignment, PlannedAssignment, ReaimedDrill
 from services.coach.tables import assignments
 from services.coach.timeutil import as_utc
 from services.coach.upserts import insert_for
@@ -40,7 +46,8 @@ class AssignmentRecord:
 
     def to_event(self) -> AssignmentEvent:
         return AssignmentEvent(
-            event_id=self.assignment_id, assignment_id=self.assignment_id,
+            event_id=event_id(self.assignment_id, self.assigned_at),
+            assignment_id=self.assignment_id,
             agent_id=self.agent_id, scenario_id=self.scenario_id,
             target_dimension=self.target_dimension, week=self.week, difficulty=self.difficulty,
             status=self.status, reason=self.reason, assigned_at=self.assigned_at,
@@ -50,7 +57,25 @@ class AssignmentRecord:
         return PastAssignment(scenario_id=self.scenario_id, week=self.week, slot=self.slot,
                               target_dimension=self.target_dimension,
                               difficulty=self.difficulty, status=self.status,
-                              practice_score=self.practice_score)
+                              practice_score=self.practice_score,
+                              assigned_at=self.assigned_at)
+
+
+def event_id(assignment_id: str, assigned_at: datetime) -> str:
+    """One id per version of a drill: re-aiming assigns anew (``ReaimedDrill.assigned_at``)."""
+    return f"{assignment_id}@{as_utc(assigned_at):%Y%m%dT%H%M%S.%fZ}"
+
+
+def agents_with_unstarted(connection: sa.Connection, week: str,
+                          agent_ids: Collection[str]) -> set[str]:
+    """Those of ``agent_ids`` with drills not yet started in ``week`` (re-aim candidates)."""
+    found: set[str] = set()
+    for chunk in _chunks(list(agent_ids)):
+        query = sa.select(assignments.c.agent_id).distinct().where(
+            assignments.c.week == week, assignments.c.status == "assigned",
+            assignments.c.agent_id.in_(chunk))
+        found.update(connection.scalars(query))
+    return found
 
 
 def agents_with_assignments(connection: sa.Connection, week: str,
@@ -95,6 +120,30 @@ def insert_planned(connection: sa.Connection, planned: Sequence[PlannedAssignmen
     return [p.assignment_id for p in planned if p.assignment_id in inserted]
 
 
+def reaim(connection: sa.Connection, drills: Sequence[ReaimedDrill]) -> list[str]:
+    """Move not-started drills to their new scenario; returns the ids this call changed.
+
+    Each update holds only while the row is the version that was decided on: still not started
+    (an agent's first reply marks it started in the same transaction that records the reply)
+    and still holding the scenario it replaces. Clearing ``published_at`` puts the new version
+    in the outbox.
+    """
+    changed: list[str] = []
+    for item in drills:
+        drill = item.drill
+        result = connection.execute(
+            sa.update(assignments)
+            .where(assignments.c.assignment_id == drill.assignment_id,
+                   assignments.c.status == "assigned",
+                   assignments.c.scenario_id == item.replaces_scenario_id)
+            .values(scenario_id=drill.scenario_id, target_dimension=drill.target_dimension,
+                    difficulty=drill.difficulty, reason=drill.reason.model_dump(mode="json"),
+                    assigned_at=as_utc(item.assigned_at), published_at=None))
+        if result.rowcount == 1:
+            changed.append(drill.assignment_id)
+    return changed
+
+
 def unpublished(connection: sa.Connection, limit: int = 500) -> list[AssignmentRecord]:
     query = (sa.select(assignments).where(assignments.c.published_at.is_(None))
              .order_by(assignments.c.assigned_at).limit(limit))
@@ -124,9 +173,11 @@ def list_for_agent(connection: sa.Connection, agent_id: str,
 
 
 def latest_focus(connection: sa.Connection, agent_id: str) -> Dimension | None:
+    # The latest version within the latest week: a re-aim assigns anew (see policy.week_focus).
     query = (sa.select(assignments.c.target_dimension)
              .where(assignments.c.agent_id == agent_id)
-             .order_by(assignments.c.week.desc(), assignments.c.slot.desc()).limit(1))
+             .order_by(assignments.c.week.desc(), assignments.c.assigned_at.desc(),
+                       assignments.c.slot.desc()).limit(1))
     value = connection.scalar(query)
     return as_dimension(value) if value is not None else None
 

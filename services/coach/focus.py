@@ -4,6 +4,12 @@ Hysteresis: the current focus stays unless another dimension is *clearly* lower 
 interval lies below the focus's estimate) or the agent has grown out of it (the focus's interval
 lies above the team level while something else is lower). Without it, two dimensions a hair
 apart would swap the weekly focus back and forth on every new score.
+
+Within a week the bar is higher (``clear_change``): the drills an agent has not started move to
+another skill only when that skill's interval lies wholly below the focus's interval, and the
+agent's own replies, not the team prior, carry most of that skill's estimate. Two overlapping
+intervals are noise the agent should not see as drills changing under them; and once the drills
+moved, moving them back needs the same clear gap the other way, so they cannot flap.
 """
 
 from __future__ import annotations
@@ -60,6 +66,35 @@ def choose_focus(estimates: Mapping[Dimension, DimensionEstimate], *,
     if current.interval_low > current.team_mean:
         return _decided(lowest, FocusChange.OUTGROWN, previous=current)
     return _decided(current, FocusChange.KEPT)
+
+
+# A mid-week change needs the challenger's estimate to rest mostly on the agent's own replies:
+# shrinkage weight n_eff / (n_eff + k) of at least a half, i.e. at least as much recent evidence
+# as the team prior's strength k. Below it a "clearly lower" skill is the team's level, not theirs.
+MIN_OWN_WEIGHT_TO_CHANGE = 0.5
+
+
+def clear_change(estimates: Mapping[Dimension, DimensionEstimate], *, week_focus: Dimension,
+                 min_evidence: int) -> FocusChoice | None:
+    """The skill this week's not-started drills should move to, or None to leave them alone."""
+    current = estimates.get(week_focus)
+    if current is None:
+        return None
+    challengers = [e for dim, e in estimates.items()
+                   if dim != week_focus and e.scored_messages >= min_evidence
+                   and e.shrinkage_weight >= MIN_OWN_WEIGHT_TO_CHANGE]
+    if not challengers:
+        return None
+    lowest = min(challengers, key=lambda e: (e.estimate, _order(e.dimension)))
+    if lowest.interval_high >= current.interval_low:  # the intervals overlap: not clear
+        return None
+    name, previous = display_name(lowest.dimension), display_name(current.dimension).lower()
+    sentence = (f"Your recent replies show {name.lower()} is now clearly your lowest skill: "
+                f"{explain(lowest)} This week's drills were aimed at {previous} "
+                f"({current.estimate:.2f}, {current.interval_low:.2f}-"
+                f"{current.interval_high:.2f}); the ones you had not started now practise "
+                f"{name.lower()} instead.")
+    return FocusChoice(lowest.dimension, lowest, FocusChange.CLEARLY_LOWER, sentence)
 
 
 def explain(estimate: DimensionEstimate) -> str:

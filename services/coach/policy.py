@@ -1,10 +1,12 @@
 """The assignment policy: which drills an agent practises this week, and why. Pure.
 
-Rules, in order: one focus skill per agent per week (chosen by ``focus.choose_focus``, then fixed
-for the week); at most ``max_drills_per_week`` drills; no scenario again within
-``no_repeat_weeks``; scenarios in the channels the agent works (all channels when the library has
-none of theirs); difficulty one step up after a success and one step down after a struggle; the
-deck order rotates per agent and week so two agents (or two weeks) do not see the same sequence.
+Rules, in order: one focus skill per agent per week (chosen by ``focus.choose_focus``; within the
+week it moves only on a clear change, ``focus.clear_change``, and then only the drills not yet
+started follow it, see ``decide_reaim``); at most ``max_drills_per_week`` drills; no scenario
+again within ``no_repeat_weeks``; scenarios in the channels the agent works (all channels when
+the library has none of theirs); difficulty one step up after a success and one step down after
+a struggle; the deck order rotates per agent and week so two agents (or two weeks) do not see the
+same sequence.
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from services.coach.focus import FocusChange, FocusChoice, choose_focus, display_name, explain
+from services.coach.focus import (
+    FocusChange,
+    FocusChoice,
+    choose_focus,
+    clear_change,
+    display_name,
+    explain,
+)
 from services.coach.profile_math import DimensionEstimate
 from services.coach.scenario_library import ScenarioLibrary
 from services.coach.scenario_models import Scenario
 from services.coach.settings import PolicySettings
-from services.coach.timeutil import week_index
+from services.coach.timeutil import as_utc, week_index
 from services.coach.wording import channel_drill
 from shared.events.assignments import AssignmentReason
 from shared.events.scores import Dimension
@@ -52,6 +62,8 @@ class PastAssignment:
     difficulty: int
     status: str
     practice_score: float | None = None
+    # When this version of the drill was assigned (re-aiming sets it anew); None in plans.
+    assigned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,8 +109,7 @@ def decide_assignments(agent: AgentState, library: ScenarioLibrary, week: str,
     recent = recently_assigned(agent.history, week, policy.no_repeat_weeks)
     available = [scenario for scenario in pool if scenario.id not in recent]
     target = target_difficulty(agent.history, week, policy)
-    ordered = sorted(available, key=lambda s: (abs(s.difficulty - target),
-                                               rotation_key(agent.agent_id, week, s.id)))
+    ordered = _deck(available, agent.agent_id, week, target)
     first_slot = max((past.slot for past in this_week), default=0) + 1
     planned = tuple(
         _plan(agent.agent_id, week, first_slot + index, scenario, focus, target)
@@ -109,6 +120,76 @@ def decide_assignments(agent: AgentState, library: ScenarioLibrary, week: str,
         notes.append(f"only {len(available)} unused {display_name(focus.dimension).lower()} "
                      f"scenarios in the last {policy.no_repeat_weeks} weeks")
     return Decision(agent.agent_id, week, focus, planned, target, tuple(notes))
+
+
+@dataclass(frozen=True)
+class ReaimedDrill:
+    """A not-started drill of this week, moved to the new focus (same id and slot)."""
+
+    drill: PlannedAssignment
+    replaces_scenario_id: str  # the update applies only while the row still holds this one
+    assigned_at: datetime  # strictly after the replaced version's: the version is new
+
+
+@dataclass(frozen=True)
+class ReaimDecision:
+    agent_id: str
+    week: str
+    focus: FocusChoice | None  # None: the week's drills stay as they are
+    previous: Dimension | None
+    drills: tuple[ReaimedDrill, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+# Re-aimed versions are told apart by ``assigned_at`` (it names the version in the event id).
+_VERSION_STEP = timedelta(microseconds=1)
+
+
+def decide_reaim(agent: AgentState, library: ScenarioLibrary, week: str,
+                 policy: AssignmentPolicy, now: datetime) -> ReaimDecision:
+    """Move this week's not-started drills to the new focus when the evidence changed clearly.
+
+    Drills in progress or completed keep their scenario: the agent has practised them. Each moved
+    drill gets a fresh scenario for the new focus (same channel and difficulty rules as a plan)
+    and a reason that says why it changed. Deciding again on the same evidence moves nothing.
+    """
+    this_week = [past for past in agent.history if past.week == week]
+    previous = week_focus(this_week)
+    movable = sorted((p for p in this_week if p.status == "assigned"
+                      and p.target_dimension == previous), key=lambda p: p.slot)
+    if previous is None or not movable:
+        return ReaimDecision(agent.agent_id, week, None, previous,
+                             notes=("no drill left to move this week",))
+    focus = clear_change(agent.estimates, week_focus=previous, min_evidence=policy.min_evidence)
+    if focus is None:
+        return ReaimDecision(agent.agent_id, week, None, previous,
+                             notes=(f"{display_name(previous)} stays this week's focus: no "
+                                    "other skill is clearly lower",))
+    pool, channel_note = _channel_pool(library.by_dimension(focus.dimension), agent.channels)
+    recent = recently_assigned(agent.history, week, policy.no_repeat_weeks)
+    target = target_difficulty(agent.history, week, policy)
+    ordered = _deck([s for s in pool if s.id not in recent], agent.agent_id, week, target)
+    drills = tuple(
+        ReaimedDrill(_plan(agent.agent_id, week, past.slot, scenario, focus, target),
+                     replaces_scenario_id=past.scenario_id,
+                     assigned_at=_next_version(past.assigned_at, now))
+        for past, scenario in zip(movable, ordered, strict=False))
+    notes = [note for note in (channel_note,) if note]
+    if len(drills) < len(movable):
+        notes.append(f"only {len(drills)} unused {display_name(focus.dimension).lower()} "
+                     f"scenarios: {len(movable) - len(drills)} drills keep {previous}")
+    return ReaimDecision(agent.agent_id, week, focus, previous, drills, tuple(notes))
+
+
+def week_focus(this_week: Sequence[PastAssignment]) -> Dimension | None:
+    """The focus a week's drills train now: that of the most recently assigned version (a
+    re-aim assigns anew; drills started before it keep the skill they were started on)."""
+    if not this_week:
+        return None
+    unknown = datetime.min.replace(tzinfo=UTC)
+    latest = max(this_week, key=lambda p: (
+        as_utc(p.assigned_at) if p.assigned_at else unknown, p.slot))
+    return latest.target_dimension
 
 
 def recently_assigned(history: Sequence[PastAssignment], week: str, window: int) -> set[str]:
@@ -144,15 +225,28 @@ def assignment_id(week: str, agent_id: str, slot: int) -> str:
     return f"asg_{week}_{agent_id}_{slot}"
 
 
+def _deck(scenarios: Sequence[Scenario], agent_id: str, week: str,
+          target: int) -> list[Scenario]:
+    """Nearest the target difficulty first; ties in this agent's and week's own order."""
+    return sorted(scenarios, key=lambda s: (abs(s.difficulty - target),
+                                            rotation_key(agent_id, week, s.id)))
+
+
+def _next_version(previous: datetime | None, now: datetime) -> datetime:
+    if previous is None:
+        return as_utc(now)
+    return max(as_utc(now), as_utc(previous) + _VERSION_STEP)
+
+
 def _has_outcome(past: PastAssignment) -> bool:
     return past.status == "completed" or past.practice_score is not None
 
 
 def _weekly_focus(agent: AgentState, this_week: list[PastAssignment], week: str,
                   policy: AssignmentPolicy) -> tuple[FocusChoice | None, str]:
-    if this_week:
+    dimension = week_focus(this_week)
+    if dimension is not None:
         # The week already has a focus; more drills this week must train the same skill.
-        dimension = this_week[0].target_dimension
         estimate = agent.estimates.get(dimension)
         if estimate is None:
             return None, f"this week's focus {dimension} has no profile"
@@ -168,7 +262,8 @@ def _previous_focus(history: Sequence[PastAssignment], week: str) -> Dimension |
     earlier = [p for p in history if week_index(p.week) < current]
     if not earlier:
         return None
-    return max(earlier, key=lambda p: (week_index(p.week), p.slot)).target_dimension
+    latest_week = max(week_index(p.week) for p in earlier)
+    return week_focus([p for p in earlier if week_index(p.week) == latest_week])
 
 
 def _channel_pool(candidates: Sequence[Scenario], channels: frozenset[str]) -> tuple[

@@ -107,7 +107,8 @@ def test_a_clearly_weak_dimension_becomes_that_agents_drills(
     assert weak[0].reason.evidence_count == 14
     assert weak[0].reason.estimate < weak[0].reason.team_mean - 0.1
     assert {e.target_dimension for e in published if e.agent_id == ELSEWHERE} == {"tone"}
-    assert sorted(e.event_id for e in published) == sorted(a for a, _ in stored)
+    assert sorted(e.assignment_id for e in published) == sorted(a for a, _ in stored)
+    assert len({e.event_id for e in published}) == len(published)  # one id per drill version
     # The shared channel hears that practice is ready, never whose it is or what it works on.
     assert announced
     assert all(text.startswith("Rapport: new practice drills are ready for ")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import get_args
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.coach.focus import FocusChange, choose_focus
+from services.coach.focus import FocusChange, choose_focus, clear_change
 from services.coach.profile_math import DimensionEstimate
 from shared.events.scores import Dimension
 from tests.coach.factories import estimate
@@ -82,3 +83,70 @@ def test_noise_inside_the_intervals_never_moves_an_established_focus(
     decision = choose_focus(estimates, current_focus="ownership", min_evidence=8)
     assert decision.choice is not None
     assert decision.choice.dimension == "ownership"
+
+
+# Mid-week: the stricter rule that moves not-started drills (``clear_change``).
+
+def test_a_clear_change_needs_the_intervals_apart() -> None:
+    # Apology's interval ends below where personalization's begins: clear.
+    apart: Estimates = {"personalization": estimate("personalization", 0.50, half_width=0.05),
+                        "apology": estimate("apology", 0.30, half_width=0.05)}
+    moved = clear_change(apart, week_focus="personalization", min_evidence=2)
+    assert moved is not None
+    assert moved.dimension == "apology"
+    assert moved.explanation.startswith(
+        "Your recent replies show apology is now clearly your lowest skill: 0.30 (0.25-0.35) "
+        "over 20 scored messages; team level 0.60.")
+    assert "aimed at personalization (0.50, 0.45-0.55)" in moved.explanation
+    assert moved.explanation.endswith("now practise apology instead.")
+    # Below the focus's estimate but inside its interval: the weekly rule would move, this
+    # one does not (a change the agent sees mid-week needs more).
+    touching: Estimates = {"personalization": estimate("personalization", 0.50, half_width=0.08),
+                           "apology": estimate("apology", 0.40, half_width=0.05)}
+    assert clear_change(touching, week_focus="personalization", min_evidence=2) is None
+    assert choose_focus(touching, current_focus="personalization",
+                        min_evidence=2).choice.dimension == "apology"  # type: ignore[union-attr]
+
+
+def test_a_clear_change_rests_on_the_agents_own_replies() -> None:
+    # Far apart, but apology's estimate is mostly the team prior (n_eff 4 against k 10), or it
+    # has fewer scored messages than the minimum: nothing moves.
+    focus = estimate("personalization", 0.60, half_width=0.03)
+    prior_heavy = replace(estimate("apology", 0.30, half_width=0.05), effective_n=4.0,
+                          shrinkage_weight=4 / 14)
+    assert clear_change({"personalization": focus, "apology": prior_heavy},
+                        week_focus="personalization", min_evidence=2) is None
+    assert clear_change({"personalization": focus, "apology": estimate("apology", 0.30, n=5)},
+                        week_focus="personalization", min_evidence=8) is None
+    # No estimate for the week's focus (its evidence was erased): leave the drills alone.
+    assert clear_change({"apology": estimate("apology", 0.30)}, week_focus="tone",
+                        min_evidence=2) is None
+
+
+def test_the_lowest_challenger_is_the_one_chosen() -> None:
+    estimates: Estimates = {"tone": estimate("tone", 0.60, half_width=0.03),
+                            "apology": estimate("apology", 0.35, half_width=0.04),
+                            "ownership": estimate("ownership", 0.30, half_width=0.04)}
+    moved = clear_change(estimates, week_focus="tone", min_evidence=2)
+    assert moved is not None
+    assert moved.dimension == "ownership"
+
+
+estimate_sets = st.dictionaries(
+    st.sampled_from(get_args(Dimension)),
+    st.tuples(st.floats(0.05, 0.95), st.floats(0.01, 0.2), st.integers(1, 40)),
+    min_size=1)
+
+
+@given(estimate_sets, st.sampled_from(get_args(Dimension)))
+def test_a_change_never_calls_for_another_on_the_same_evidence(
+        drawn: dict[Dimension, tuple[float, float, int]], focus: Dimension) -> None:
+    # Idempotent and no flapping: after moving to X, the same estimates never move X again,
+    # neither back nor onward; so a re-run changes nothing.
+    estimates = {dim: estimate(dim, value, half_width=width, n=n)
+                 for dim, (value, width, n) in drawn.items()}
+    moved = clear_change(estimates, week_focus=focus, min_evidence=8)
+    if moved is None:
+        return
+    assert moved.estimate.interval_high < estimates[focus].interval_low
+    assert clear_change(estimates, week_focus=moved.dimension, min_evidence=8) is None

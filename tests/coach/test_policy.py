@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import get_args
 
 from hypothesis import given, settings
@@ -11,7 +13,9 @@ from services.coach.policy import (
     AgentState,
     AssignmentPolicy,
     PastAssignment,
+    ReaimDecision,
     decide_assignments,
+    decide_reaim,
     recently_assigned,
     target_difficulty,
 )
@@ -120,6 +124,84 @@ def test_scenarios_from_the_last_weeks_are_not_repeated() -> None:
     much_later = shift_week(WEEK, POLICY.no_repeat_weeks + 3)
     assert len(decide_assignments(weak_in("tone", history=history), library, much_later,
                                   POLICY).assignments) == 3
+
+
+# --- re-aiming mid-week -----------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+PLANNED_AT = NOW - timedelta(days=2)
+
+
+def week_on_tone(*statuses: str) -> tuple[PastAssignment, ...]:
+    return tuple(PastAssignment(f"tone-chat-{slot}", WEEK, slot, "tone", 2, status,
+                                assigned_at=PLANNED_AT)
+                 for slot, status in enumerate(statuses, start=1))
+
+
+def applied(state: AgentState, decision: ReaimDecision) -> AgentState:
+    """The history as the store leaves it after the re-aim."""
+    moved = {d.drill.slot: d for d in decision.drills}
+    history = tuple(
+        replace(p, scenario_id=moved[p.slot].drill.scenario_id,
+                target_dimension=moved[p.slot].drill.target_dimension,
+                difficulty=moved[p.slot].drill.difficulty,
+                assigned_at=moved[p.slot].assigned_at)
+        if p.week == WEEK and p.slot in moved else p for p in state.history)
+    return replace(state, history=history)
+
+
+def test_not_started_drills_move_to_a_clearly_lower_skill_and_say_why() -> None:
+    state = weak_in("apology", history=week_on_tone("in_progress", "assigned", "assigned"))
+    decision = decide_reaim(state, LIBRARY, WEEK, POLICY, NOW)
+    assert decision.previous == "tone"
+    assert decision.focus is not None
+    assert decision.focus.dimension == "apology"
+    assert [d.drill.slot for d in decision.drills] == [2, 3]  # slot 1 is under way
+    assert [d.replaces_scenario_id for d in decision.drills] == ["tone-chat-2", "tone-chat-3"]
+    for moved in decision.drills:
+        drill = moved.drill
+        assert drill.assignment_id == f"asg_{WEEK}_{AGENT}_{drill.slot}"
+        assert drill.target_dimension == "apology"
+        assert LIBRARY.get(drill.scenario_id).dimensions == ("apology",)
+        assert LIBRARY.get(drill.scenario_id).channel == Channel.CHAT
+        assert drill.reason.dimension == "apology"
+        assert drill.reason.explanation.startswith(
+            "Your recent replies show apology is now clearly your lowest skill")
+        assert "aimed at tone" in drill.reason.explanation
+        assert moved.assigned_at == NOW
+    assert len({d.drill.scenario_id for d in decision.drills}) == 2
+
+
+def test_a_re_aimed_week_stays_put_and_fills_on_its_new_focus() -> None:
+    state = weak_in("apology", history=week_on_tone("in_progress", "assigned"))
+    first = decide_reaim(state, LIBRARY, WEEK, POLICY, NOW)
+    after = applied(state, first)
+    again = decide_reaim(after, LIBRARY, WEEK, POLICY, NOW + timedelta(minutes=5))
+    assert again.focus is None
+    assert again.drills == ()
+    # The third slot, filled later in the week, trains the skill the week moved to.
+    filled = decide_assignments(after, LIBRARY, WEEK, POLICY)
+    assert [(p.slot, p.target_dimension) for p in filled.assignments] == [(3, "apology")]
+
+
+def test_a_version_is_always_later_than_the_one_it_replaces() -> None:
+    # A clock that has not moved (or moved back) still yields a new version, so a new event id.
+    history = tuple(replace(p, assigned_at=NOW) for p in week_on_tone("assigned"))
+    decision = decide_reaim(weak_in("apology", history=history), LIBRARY, WEEK, POLICY, NOW)
+    assert [d.assigned_at > NOW for d in decision.drills] == [True]
+
+
+def test_nothing_moves_without_a_clear_change_or_a_drill_to_move() -> None:
+    close = {dim: estimate(dim, 0.5 if dim == "apology" else 0.55, half_width=0.08)
+             for dim in DIMS}
+    state = AgentState(agent_id=AGENT, estimates=close, channels=frozenset({"chat"}),
+                       history=week_on_tone("assigned", "assigned", "assigned"))
+    unclear = decide_reaim(state, LIBRARY, WEEK, POLICY, NOW)
+    assert unclear.drills == ()
+    assert unclear.notes == ("Tone stays this week's focus: no other skill is clearly lower",)
+    all_started = weak_in("apology", history=week_on_tone("in_progress", "completed"))
+    assert decide_reaim(all_started, LIBRARY, WEEK, POLICY, NOW).drills == ()
+    assert decide_reaim(weak_in("apology"), LIBRARY, WEEK, POLICY, NOW).drills == ()
 
 
 # --- properties -------------------------------------------------------------------------------
