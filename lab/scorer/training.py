@@ -37,8 +37,14 @@ from lab.scorer.dataset import (
 from lab.scorer.encoding import encode_in_order, encode_with_cache, layer_delta
 from lab.scorer.finetuning import FinetuneSettings, finetune_top_layer
 from lab.scorer.human_labels import load_human_labels
+from lab.scorer.padding import PADDED_SUFFIX, load_fillers, padded_pairs, padded_twins
 from lab.scorer.targets import Targets, build_targets, multitask_loss
-from lab.scorer.written import corpus_hashes, load_written, template_sample
+from lab.scorer.written import (
+    MAX_TEMPLATE_SHARE,
+    corpus_hashes,
+    load_written,
+    template_sample,
+)
 from services.scorer.model.artifact import ARTIFACT_DIR, save_artifact
 from services.scorer.model.device import multiplies_bf16_natively, select_device
 from services.scorer.model.echo import compute_idf
@@ -77,6 +83,9 @@ class TrainConfig:
     # Template examples as a share of all training examples (the issue allows at most a third;
     # a fifth keeps the twins the penalties need and the full run under 30 minutes).
     template_share: float = 0.2
+    # Written replies wrapped in hand-written pleasantries (``lab.scorer.padding``); with the
+    # template sample they stay under a third of training.
+    written_padded_twins: int = 400
     finetune_batch_size: int = 32
     top_layer_lr: float = 5e-5
     finetune_heads_lr: float = 3e-4
@@ -255,9 +264,15 @@ def training_examples(config: TrainConfig, data_dir: Path = DATA_DIR,
     """The free-written training split, the template sample (at most a third of the total) and
     any human labels (calibration circles, disputes, role-play observers)."""
     written = load_written(data_dir).train
-    examples = written + template_sample(len(written), config.seed, data_dir,
-                                         share=config.template_share)
-    return examples + load_human_labels(human_labels)
+    twins = padded_twins(written, load_fillers(data_dir), config.written_padded_twins,
+                         config.seed)
+    templates = template_sample(len(written), config.seed, data_dir,
+                                share=config.template_share)
+    augmented = len(twins) + len(templates)
+    if augmented > MAX_TEMPLATE_SHARE * (len(written) + augmented):
+        raise ValueError(f"{augmented} augmented examples would be over a third of training; "
+                         "lower template_share or written_padded_twins")
+    return written + twins + templates + load_human_labels(human_labels)
 
 
 def train(
@@ -318,7 +333,7 @@ def train(
             config.encode_batch_size, progress, label="encoding (bf16)",
         ).features
     encoded = time.perf_counter()
-    pairs = padded_twin_pairs(examples)
+    pairs = padded_twin_pairs(examples) + padded_pairs(examples)
     heads, final_loss = fit_ensemble(
         corpus.features, targets, config, progress, bf16_features,
         torch.tensor(pairs, dtype=torch.long) if pairs else None,
@@ -349,6 +364,7 @@ def _sources(examples: Sequence[LabelledExample]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for example in examples:
         source = ("human" if example.id.startswith("human-") else
+                  "written padded twin" if example.id.endswith(PADDED_SUFFIX) else
                   "written" if example.id.startswith("w-") else "template")
         counts[source] = counts.get(source, 0) + 1
     return counts

@@ -177,7 +177,7 @@ def _fill(groups: dict[str, list[LabelledExample]], keys: Sequence[str], budget:
 def corpus_hashes(data_dir: Path = DATA_DIR) -> dict[str, str]:
     """sha256 over each written part's files (name and bytes), for the artifact manifest."""
     hashes = {}
-    for part in ("train", "test", "contrast", "annotations"):
+    for part in ("train", "test", "contrast", "annotations", "padding"):
         digest = hashlib.sha256()
         for path in written_files(part, data_dir):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -12,6 +12,7 @@ import pytest
 
 from lab.scorer.comparison import score_gains
 from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, load_examples
+from lab.scorer.padding import load_fillers
 from lab.scorer.written import load_written, reply_sentences
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
 
@@ -66,10 +67,12 @@ TEST_PHRASES = (UNSEEN_FILLER_HEAD, UNSEEN_FILLER_TAIL,
 
 def test_the_phrases_of_these_tests_appear_nowhere_in_the_training_data() -> None:
     """Every sentence these tests pad or compare with is new to the model: in no reply of the
-    written training split, its validation part, or the template generator's output."""
+    written training split, its validation part, the template generator's output, or the pool
+    of pleasantries the written padded twins are made with."""
     corpus = load_written()
     replies = [e.request.reply for e in corpus.train + corpus.validation]
     replies += [e.request.reply for e in load_examples(DATA_DIR / SPLIT_FILES["train"])]
+    replies += [filler.text for filler in load_fillers()]
     seen = "\n".join(" ".join(reply.lower().split()) for reply in replies)
     sentences = reply_sentences(TEST_PHRASES)
     assert len(sentences) >= 12
