@@ -25,6 +25,9 @@ RATE = "$__rate_interval"
 # Probe and scrape traffic would drown the real routes in the per-route panels.
 OPS_ROUTES = 'route!~"/metrics|/healthz|/readyz"'
 SERVICES = ("ingest", "scorer", "coach")
+# Live practice replies (POST /v1/score) answered within 50 ms at p95 (README, performance).
+LIVE_ROUTE = 'route="/v1/score"'
+LIVE_OBJECTIVE_S = 0.05
 
 Json = dict[str, Any]
 
@@ -58,6 +61,22 @@ def quantile(q: float, metric: str, by: str, selector: str = "") -> str:
     return f"histogram_quantile({q}, sum by (le, {by}) (rate({inner}[{RATE}])))"
 
 
+def summed_rate(metric: str, by: str, selector: str) -> str:
+    return f"sum by ({by}) (rate({metric}{{{selector}}}[{RATE}]))"
+
+
+def zero_filled(metric: str, by: str, part: str, whole: str) -> str:
+    """The rate of the ``part`` requests, 0 rather than "no data" while none happened (there
+    is a series for each group with any ``whole`` request)."""
+    return (f"({summed_rate(metric, by, part)} or {summed_rate(metric, by, whole)} * 0)")
+
+
+def zero_filled_ratio(metric: str, by: str, part: str, whole: str) -> str:
+    """Share of the ``whole`` requests that are ``part`` (5xx, failing probes): 0, not "no
+    data", while none fail."""
+    return f"{zero_filled(metric, by, part, whole)} / {summed_rate(metric, by, whole)}"
+
+
 def http_row(service: str) -> Row:
     requests = f"rapport_{service}_http_requests_total"
     duration = f"rapport_{service}_http_request_duration_seconds"
@@ -67,12 +86,10 @@ def http_row(service: str) -> Row:
                    "{{route}} {{status}}"),
         ), unit="reqps", width=8),
         Panel(f"{service}: error ratio by route", (
-            Target(f'sum by (route) (rate({requests}{{{OPS_ROUTES}, status=~"5.."}}[{RATE}]))'
-                   f" / sum by (route) (rate({requests}{{{OPS_ROUTES}}}[{RATE}]))",
-                   "5xx {{route}}"),
-            Target(f'sum by (route) (rate({requests}{{{OPS_ROUTES}, status=~"4.."}}[{RATE}]))'
-                   f" / sum by (route) (rate({requests}{{{OPS_ROUTES}}}[{RATE}]))",
-                   "4xx {{route}}"),
+            Target(zero_filled_ratio(requests, "route", f'{OPS_ROUTES}, status=~"5.."',
+                                     OPS_ROUTES), "5xx {{route}}"),
+            Target(zero_filled_ratio(requests, "route", f'{OPS_ROUTES}, status=~"4.."',
+                                     OPS_ROUTES), "4xx {{route}}"),
         ), unit="percentunit", width=8),
         Panel(f"{service}: latency by route (p50, p99)", (
             Target(quantile(0.5, duration, "route", OPS_ROUTES), "p50 {{route}}"),
@@ -82,16 +99,51 @@ def http_row(service: str) -> Row:
 
 
 def rows() -> list[Row]:
+    live_duration = "rapport_scorer_http_request_duration_seconds"
     health = Row("Health", [
         Panel("Targets up", (
             Target('sum by (job) (up{job=~"rapport-(ingest|scorer|coach)"})', "{{job}}"),
         ), kind="stat", width=8, height=5,
             description="Replicas Prometheus scrapes successfully, per service."),
         Panel("Readiness probes failing (/readyz non-200 per second)", tuple(
-            Target(f'sum by (instance) (rate(rapport_{svc}_http_requests_total'
-                   f'{{route="/readyz", status!="200"}}[{RATE}]))', f"{svc} {{{{instance}}}}")
+            Target(zero_filled(f"rapport_{svc}_http_requests_total", "instance",
+                               'route="/readyz", status!="200"', 'route="/readyz"'),
+                   f"{svc} {{{{instance}}}}")
             for svc in SERVICES
         ), unit="reqps", width=16, height=5),
+        Panel("5xx per service (share of requests)", tuple(
+            Target(zero_filled_ratio(f"rapport_{svc}_http_requests_total", "job",
+                                     f'{OPS_ROUTES}, status=~"5.."', OPS_ROUTES), "{{job}}")
+            for svc in SERVICES
+        ), unit="percentunit", width=8,
+            description="Every route but the probes and /metrics (alert RapportHttpErrorsHigh)."),
+        Panel("PostgreSQL availability (database check per replica)", (
+            Target('min by (job, instance) (rapport_readiness_check_up{check="database"})',
+                   "{{job}} {{instance}}"),
+        ), kind="stat", width=8,
+            description="1 when the replica's last /readyz probe reached the database "
+                        "(alert RapportDatabaseUnavailable)."),
+        Panel("Readiness checks failing by check", (
+            Target("count by (job, check) (rapport_readiness_check_up == 0) "
+                   "or count by (job, check) (rapport_readiness_check_up) * 0",
+                   "{{job}} {{check}}"),
+        ), width=8, stack=True,
+            description="Replicas whose last /readyz probe failed the check: database, kafka, "
+                        "consumer, model."),
+    ])
+    pipeline = Row("Pipeline: Kafka consumers", [
+        Panel("Consumer lag per group (records behind)", (
+            Target("sum by (group, topic) (rapport_scorer_consumer_lag)", "{{group}} {{topic}}"),
+            Target("sum by (group, topic) (rapport_coach_consumer_lag)", "{{group}} {{topic}}"),
+        ), width=12,
+            description="Alerts RapportScorerLagHigh / RapportCoachLagHigh: above 5000 and "
+                        "growing for 15 minutes."),
+        Panel("Dead letters by consumer and topic (per minute)", (
+            Target("sum by (job, topic) (increase(rapport_dead_letters_total[1m]))",
+                   "{{job}} {{topic}}"),
+        ), width=12, stack=True,
+            description="Records sent to <topic>.dlq (alert RapportDeadLettersGrowing); replay "
+                        "them after the fix (docs/operations.md, Dead-letter topics)."),
     ])
     ingest = Row("Ingest: webhooks", [
         Panel("Deliveries by provider and outcome", (
@@ -141,7 +193,7 @@ def rows() -> list[Row]:
                    "{{outcome}}"),
         ), unit="ops", stack=True, width=8),
         Panel("Consumer lag (records behind support.interactions.v1)", (
-            Target("sum(rapport_scorer_consumer_lag)", "total"),
+            Target("sum by (group) (rapport_scorer_consumer_lag)", "{{group}}"),
             Target("sum by (instance) (rapport_scorer_consumer_lag)", "{{instance}}"),
         ), width=8),
         Panel("Replicas by model version, dtype, device and compiling", (
@@ -177,8 +229,40 @@ def rows() -> list[Row]:
                    f" / sum by (stage) (rate(rapport_scorer_stage_duration_seconds_count"
                    f"[{RATE}]))", "{{stage}}"),
         ), unit="s", width=8, stack=True),
+        Panel("Live scoring latency against the 50 ms objective (POST /v1/score)", (
+            Target(quantile(0.5, live_duration, "job", LIVE_ROUTE), "p50"),
+            Target(quantile(0.95, live_duration, "job", LIVE_ROUTE), "p95"),
+            Target(quantile(0.99, live_duration, "job", LIVE_ROUTE), "p99"),
+            Target(f"vector({LIVE_OBJECTIVE_S})", "objective (p95)"),
+        ), unit="s", width=12,
+            description="Practice replies scored live; the p95 should stay under the line "
+                        "(alert RapportScorerLiveLatencyHigh)."),
+        Panel("Live requests within 50 ms (share)", (
+            Target(f'sum(rate({live_duration}_bucket{{{LIVE_ROUTE}, le="{LIVE_OBJECTIVE_S}"}}'
+                   f"[{RATE}])) / sum(rate({live_duration}_count{{{LIVE_ROUTE}}}[{RATE}]))",
+                   "within 50 ms"),
+            Target("vector(0.95)", "objective"),
+        ), unit="percentunit", width=12),
+        Panel("Mean score by model version and dimension (last hour)", (
+            Target("sum by (version, dimension) (rate(rapport_scorer_score_sum[1h])) "
+                   "/ sum by (version, dimension) (rate(rapport_scorer_score_count[1h]))",
+                   "{{version}} {{dimension}}"),
+        ), unit="percentunit", width=12,
+            description="Drift: a dimension's mean moving with no change of model or traffic "
+                        "mix, or two model versions disagreeing, is worth a look."),
+        Panel("Overall score distribution by model version (p10, p50, p90, last hour)", tuple(
+            Target(f"histogram_quantile({q}, sum by (le, version) "
+                   f'(rate(rapport_scorer_score_bucket{{dimension="overall"}}[1h])))',
+                   f"p{int(q * 100)} {{{{version}}}}")
+            for q in (0.1, 0.5, 0.9)
+        ), unit="percentunit", width=12),
     ])
     coach = Row("Coach", [
+        Panel("Drills assigned in the last 7 days", (
+            Target("sum(increase(rapport_coach_assignments_total[7d]))", "drills"),
+        ), kind="stat", width=8,
+            description="0 while scores flow means no agent gets a drill this week (alert "
+                        "RapportCoachNoDrillsThisWeek)."),
         Panel("Score events consumed by outcome", (
             Target(f"sum by (outcome) (rate(rapport_coach_score_events_total[{RATE}]))",
                    "{{outcome}}"),
@@ -187,7 +271,7 @@ def rows() -> list[Row]:
             Target(f"sum(rate(rapport_coach_profile_updates_total[{RATE}]))", "rows/s"),
         ), unit="ops", width=8),
         Panel("Consumer lag (records behind support.scores.v1)", (
-            Target("sum(rapport_coach_consumer_lag)", "total"),
+            Target("sum by (group) (rapport_coach_consumer_lag)", "{{group}}"),
             Target("sum by (instance) (rapport_coach_consumer_lag)", "{{instance}}"),
         ), width=8),
         Panel("Assignments by dimension (per hour)", (
@@ -213,8 +297,8 @@ def rows() -> list[Row]:
                    "announce failures"),
         ), unit="ops", width=8),
     ])
-    return [health, http_row("ingest"), http_row("scorer"), http_row("coach"), ingest, scorer,
-            coach]
+    return [health, pipeline, http_row("ingest"), http_row("scorer"), http_row("coach"), ingest,
+            scorer, coach]
 
 
 def _panel_json(panel: Panel, panel_id: int, x: int, y: int) -> Json:

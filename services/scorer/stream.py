@@ -32,6 +32,7 @@ from services.scorer.conversation_context import (
     VISIBLE_ROLES,
     Skipped,
     is_scorable_candidate,
+    load_context,
     requests_for,
 )
 from services.scorer.inference_scheduler import InferenceScheduler, SchedulerStopped
@@ -131,8 +132,13 @@ class StreamScorer:
                 message_ids=[c.message.message_id for c in candidates],
             )
             pending = [c for c in candidates if c.message.message_id not in states]
-            conversations = repository.load_conversations(
-                connection, conversation_keys={c.conversation_key for c in pending}
+            by_conversation: dict[str, set[str]] = {}
+            for candidate in pending:
+                by_conversation.setdefault(candidate.conversation_key, set()).add(
+                    candidate.message.message_id)
+            conversations = load_context(
+                lambda windows: repository.load_recent_messages(connection, windows=windows),
+                by_conversation, max_history_turns=self._max_history_turns,
             )
         targets: dict[tuple[str, str], set[str]] = {}
         for candidate in pending:
@@ -186,6 +192,9 @@ class StreamScorer:
                 reason = f"scoring {message.message_id} failed: {type(exc).__name__}: {exc}"
                 outcome.rejected.append((candidate.item, reason))
             return
+        metrics.observe_scores(event.model_version,
+                               {name: result.score for name, result in event.dimensions.items()},
+                               event.overall)
         event_json = encode_event(event).decode("utf-8")
         outcome.rows.append(ScoreRow(
             message_id=message.message_id, model_version=self._model_version,
@@ -277,13 +286,15 @@ def _message_rows(keyed: list[tuple[Decoded, str]]) -> list[MessageRow]:
     """What later replies may need as context: visible messages only, never internal notes."""
     rows: dict[str, MessageRow] = {}
     for item, key in keyed:
-        for message in _interaction(item).messages:
+        event = _interaction(item)
+        for message in event.messages:
             if message.public and message.author_role.value in VISIBLE_ROLES:
                 rows.setdefault(message.message_id, MessageRow(
                     message_id=message.message_id, conversation_key=key,
                     role=message.author_role.value, public=message.public,
                     author_id=message.author_id, body=message.body,
                     created_at=message.created_at,
+                    customer_id=event.conversation.customer_id,
                 ))
     return list(rows.values())
 

@@ -17,6 +17,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shared.http.metrics import record_readiness
+
 ReadinessCheck = Callable[[], bool]
 
 
@@ -43,6 +45,7 @@ def install_health_routes(
         for name, check in checks().items():
             # Checks do blocking I/O (broker metadata, SELECT 1); keep them off the event loop.
             results[name] = "ok" if await asyncio.to_thread(check) else "failing"
+        record_readiness({name: value == "ok" for name, value in results.items()})
         ready = all(value == "ok" for value in results.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": results},

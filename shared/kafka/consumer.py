@@ -28,6 +28,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from shared.events.base import Event
 from shared.events.codec import EventDecodeError, decode_as
 from shared.kafka.dlq import DlqLimitExceeded, DlqPolicy, send_to_dlq
+from shared.kafka.metrics import DEAD_LETTERS
 from shared.kafka.producer import PublishError, wait_all
 from shared.settings import KafkaSettings
 
@@ -97,6 +98,9 @@ class ConsumerLoop:
         self._on_decoded = on_decoded
         self._stopping = threading.Event()
         self._dlq = DlqPolicy(max_consecutive_invalid=settings.dlq_max_consecutive_invalid)
+        # The topic's dead-letter count exists at zero from the start: dashboards show 0, not
+        # "no data", until the first record goes to the DLQ.
+        DEAD_LETTERS.labels(topic)
         self.stats = LoopStats()
         self.halted_reason: str | None = None
         self.assigned = threading.Event()

@@ -52,9 +52,10 @@ class BackgroundConsumer:
         if self._thread.is_alive():
             self._thread.join(timeout_s)
 
-    def report_lag(self, gauge: Gauge) -> None:
-        """Have ``gauge`` read this consumer's lag whenever ``/metrics`` is scraped."""
-        gauge.set_function(lambda: float(self.lag))
+    def report_lag(self, gauge: Gauge, *, group: str, topic: str) -> None:
+        """Have ``gauge{group, topic}`` read this consumer's lag whenever ``/metrics`` is
+        scraped: per consumer group, as Kafka's own tools report it."""
+        gauge.labels(group=group, topic=topic).set_function(lambda: float(self.lag))
 
     @property
     def healthy(self) -> bool:

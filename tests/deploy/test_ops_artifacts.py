@@ -1,8 +1,10 @@
 """Static checks of the ops artifacts: compose, Dockerfile, Prometheus, Grafana, Kubernetes.
 
 Nothing here starts a container or a cluster; the files are parsed and cross-checked against the
-code (metric declarations, settings fields, topic names). ``promtool`` checks run when it is on
-PATH (Debian: ``apt-get install prometheus``) and skip with a reason otherwise.
+code (metric declarations, settings fields, topic names). ``promtool`` and ``amtool`` checks run
+when they are on PATH (Debian: ``apt-get install prometheus prometheus-alertmanager``) and skip
+with a reason otherwise. test_prometheus_live.py runs the rules and dashboards against a real
+Prometheus scraping the services.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pydantic_settings import BaseSettings
 from deploy.grafana import build_dashboards
 from shared.events.topics import INTERACTIONS, TOPICS, all_topics, dlq_topic
 from shared.settings import PLACEHOLDER_SECRETS
+from tests.deploy.prometheus_server import k8s_config_with_file_discovery, underlying_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -34,13 +37,15 @@ COMPOSE = ROOT / "docker-compose.yml"
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 SERVICES = ("ingest", "scorer", "coach")
 PORTS = {"ingest": 8001, "scorer": 8002, "coach": 8003}
+ALERTMANAGER = DEPLOY / "alertmanager"
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
     PROMTOOL is None, reason="promtool not installed (Debian: apt-get install prometheus)"
 )
+AMTOOL = shutil.which("amtool")
 
 YAML_FILES = sorted(
-    [COMPOSE, *(p for d in (PROMETHEUS, GRAFANA, K8S) for p in d.rglob("*.y*ml"))]
+    [COMPOSE, *(p for d in (PROMETHEUS, GRAFANA, K8S, ALERTMANAGER) for p in d.rglob("*.y*ml"))]
 )
 
 
@@ -380,15 +385,40 @@ def test_the_alerts_the_ops_team_asked_for_exist() -> None:
         "RapportCoachLagHigh": "rapport_coach_consumer_lag",
         "RapportCoachAnnounceFailing": "rapport_coach_announce_failures_total",
         "RapportIngestRedactionStopped": "rapport_ingest_redactions_total",
+        "RapportHttpErrorsHigh": 'status=~"5.."',
+        "RapportDatabaseUnavailable": 'rapport_readiness_check_up{check="database"}',
+        "RapportScorerLiveLatencyHigh": 'route="/v1/score", le="0.05"',
+        "RapportCoachNoDrillsThisWeek": "increase(rapport_coach_assignments_total[7d])",
     }
     for name, fragment in wanted.items():
         assert name in exprs, f"missing alert {name}"
         assert fragment in exprs[name], f"{name} should use {fragment}"
 
 
+def test_lag_alerts_are_per_consumer_group() -> None:
+    exprs = {rule["alert"]: rule["expr"] for rule in alert_rules()}
+    for name in ("RapportScorerLagHigh", "RapportCoachLagHigh"):
+        assert "sum by (group, topic)" in exprs[name], name
+
+
+def test_underlying_queries_strip_conditions_but_keep_arithmetic() -> None:
+    """What test_prometheus_live checks each alert on: its series, not its threshold."""
+    assert underlying_queries('(sum(rate(a[5m])) / sum(rate(b[5m]))) > 0.5 or c{x="or"} == 0') \
+        == ["sum(rate(a[5m])) / sum(rate(b[5m]))", 'c{x="or"}']
+    assert underlying_queries("up == 1 unless on (job, instance) info") == ["up", "info"]
+    assert underlying_queries('absent(up{job="a"}) or absent(up{job="b"})') == [
+        'up{job="a"}', 'up{job="b"}']
+    assert underlying_queries("sum(a) * 0.5 < sum(b) and deriv(c[15m]) > bool 0") == [
+        "sum(a) * 0.5", "sum(b)", "deriv(c[15m])"]
+    assert underlying_queries("(x or y * 0) / z") == ["(x or y * 0) / z"]
+    assert underlying_queries("(a) / (b) > 1") == ["(a) / (b)"]
+
+
 def test_prometheus_scrapes_the_three_services_under_the_alerts_job_names() -> None:
     config = load_yaml(PROMETHEUS / "prometheus.yml")
     assert config["rule_files"] == ["alerts.yml"]
+    (alertmanagers,) = config["alerting"]["alertmanagers"]
+    assert alertmanagers["static_configs"][0]["targets"] == ["alertmanager:9093"]
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
     for service in SERVICES:
         targets = jobs[f"rapport-{service}"]["static_configs"][0]["targets"]
@@ -428,12 +458,41 @@ def test_promtool_check_config() -> None:
 
 
 @needs_promtool
-def test_promtool_check_k8s_config() -> None:
-    result = _promtool("check", "config", "prometheus-k8s.yml")
-    output = result.stdout + result.stderr
-    if "kubernetes_sd_configs not found" in output:
-        pytest.skip("this promtool build has no Kubernetes discovery (Debian strips it)")
-    assert result.returncode == 0, output
+def test_promtool_check_k8s_config(tmp_path: Path) -> None:
+    """Debian builds Prometheus without Kubernetes discovery, so promtool cannot read the file
+    as it is: it checks everything else (relabelling regexes, rules) with file discovery in
+    its place. test_prometheus_live scrapes the services through the same relabelling."""
+    targets = tmp_path / "targets.json"
+    targets.write_text("[]")
+    config = tmp_path / "prometheus-k8s.yml"
+    config.write_text(yaml.safe_dump(k8s_config_with_file_discovery(targets)))
+    result = _promtool("check", "config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 1 rule files found" in result.stdout
+
+
+@pytest.mark.skipif(AMTOOL is None, reason="amtool not installed (Debian: apt-get install "
+                    "prometheus-alertmanager)")
+def test_amtool_checks_the_alertmanager_config() -> None:
+    assert AMTOOL is not None
+    result = subprocess.run([AMTOOL, "check-config", str(ALERTMANAGER / "alertmanager.yml")],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_alertmanager_routes_every_severity_the_alerts_use() -> None:
+    config = load_yaml(ALERTMANAGER / "alertmanager.yml")
+    receivers = {receiver["name"] for receiver in config["receivers"]}
+    route = config["route"]
+    assert route["receiver"] in receivers
+    assert {sub["receiver"] for sub in route["routes"]} <= receivers
+    assert ['severity="critical"'] in [sub["matchers"] for sub in route["routes"]]
+    alert_names = {rule["alert"] for rule in alert_rules()}
+    for rule in config.get("inhibit_rules", []):
+        for matcher in rule["source_matchers"] + rule["target_matchers"]:
+            named = re.fullmatch(r'alertname=~?"([^"]+)"', matcher)
+            assert named, matcher
+            assert set(named.group(1).split("|")) <= alert_names, matcher
 
 
 @needs_promtool
@@ -451,6 +510,10 @@ def test_promtool_parses_every_dashboard_query(tmp_path: Path) -> None:
 
 
 # --- docker-compose and the Dockerfile ------------------------------------------------------
+
+
+# Published ports listen on localhost unless the operator's .env says otherwise.
+BIND_ADDRESS = "${RAPPORT_BIND_ADDRESS:-127.0.0.1}"
 
 
 def compose() -> dict[str, Any]:
@@ -486,8 +549,8 @@ def test_compose_runs_the_three_services_from_the_image() -> None:
         assert env["DATABASE_URL"].startswith("postgresql://")
         prefix = f"RAPPORT_{name.upper()}_"
         assert env[f"{prefix}HOST"] == "0.0.0.0"
-        assert env[f"{prefix}ENVIRONMENT"] == "development"
-        assert service["ports"] == [f"{PORTS[name]}:{PORTS[name]}"]
+        assert env[f"{prefix}ENVIRONMENT"] == "production"
+        assert service["ports"] == [f"{BIND_ADDRESS}:{PORTS[name]}:{PORTS[name]}"]
         assert f"127.0.0.1:{PORTS[name]}/readyz" in " ".join(service["healthcheck"]["test"])
         depends = service["depends_on"]
         assert depends["kafka-init"]["condition"] == "service_completed_successfully"
@@ -524,7 +587,7 @@ def test_compose_kafka_is_a_complete_single_node_kraft_config() -> None:
                      .split(","))
     assert protocols == {"PLAINTEXT": "PLAINTEXT", "CONTROLLER": "PLAINTEXT",
                          "EXTERNAL": "PLAINTEXT"}
-    assert "29092:29092" in kafka["ports"]
+    assert f"{BIND_ADDRESS}:29092:29092" in kafka["ports"]
 
 
 def test_compose_topic_init_creates_every_topic() -> None:
@@ -548,6 +611,10 @@ def test_compose_monitoring_mounts_the_repo_configs() -> None:
     services = compose()["services"]
     assert "./deploy/prometheus:/etc/prometheus:ro" in services["prometheus"]["volumes"]
     assert "--config.file=/etc/prometheus/prometheus.yml" in services["prometheus"]["command"]
+    alertmanager = services["alertmanager"]
+    assert "./deploy/alertmanager:/etc/alertmanager:ro" in alertmanager["volumes"]
+    assert "--config.file=/etc/alertmanager/alertmanager.yml" in alertmanager["command"]
+    assert "alertmanager" in services["prometheus"]["depends_on"]
     volumes = services["grafana"]["volumes"]
     assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in volumes
     assert "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro" in volumes

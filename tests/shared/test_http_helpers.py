@@ -105,3 +105,41 @@ def test_metrics_answers_200_at_the_url_without_a_trailing_slash() -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "http_requests_total" in response.text or "# HELP" in response.text
+
+
+def test_every_route_has_a_latency_series_from_the_first_request_on() -> None:
+    """Dashboards show 0 requests/s, not "no data", for a route nobody called yet."""
+    app = FastAPI()
+    app.add_middleware(HttpMetricsMiddleware, prefix="rapport_testroutes")
+    install_health_routes(app, lambda: {})
+
+    @app.post("/never/{called}")
+    async def never(called: str) -> dict[str, str]:
+        return {"called": called}
+
+    def count(method: str, route: str) -> float | None:
+        return REGISTRY.get_sample_value("rapport_testroutes_http_request_duration_seconds_count",
+                                         {"method": method, "route": route})
+
+    assert count("POST", "/never/{called}") is None
+    TestClient(app).get("/healthz")
+    assert count("POST", "/never/{called}") == 0
+    assert count("GET", "/readyz") == 0
+
+
+def test_readyz_records_each_check_and_forgets_one_no_longer_asked() -> None:
+    checks: dict[str, bool] = {"startup": False}
+    app = FastAPI()
+    install_health_routes(app, lambda: {name: (lambda v=value: v) for name, value in
+                                        checks.items()})
+    client = TestClient(app)
+
+    def recorded(check: str) -> float | None:
+        return REGISTRY.get_sample_value("rapport_readiness_check_up", {"check": check})
+
+    client.get("/readyz")
+    assert recorded("startup") == 0
+    checks.clear()
+    checks.update(database=False, kafka=True)
+    assert client.get("/readyz").status_code == 503
+    assert (recorded("startup"), recorded("database"), recorded("kafka")) == (None, 0, 1)
