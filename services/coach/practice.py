@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 from typing import Literal
 
@@ -23,8 +23,9 @@ from services.coach.attempt_store import (
 )
 from services.coach.context import CoachContext
 from services.coach.focus import display_name
+from services.coach.frameworks import Move, move_for
 from services.coach.metrics import DRILLS_COMPLETED, PRACTICE_ATTEMPTS
-from services.coach.practice_script import ScriptStep, script_steps
+from services.coach.practice_script import ScriptStep, scoring_context, script_steps
 from services.coach.scenario_library import UnknownScenarioError
 from services.coach.scenario_models import Scenario
 from services.coach.scorer_client import ScorerRejected, ScorerReply, ScorerUnavailable
@@ -32,6 +33,8 @@ from shared.http.problems import Conflict, NotFound, ServiceUnavailable, Unproce
 
 # The scorer writes a suggestion for every dimension scoring under this (its ``WEAK_SCORE``).
 WEAK_SCORE = 0.5
+# A rise this large between two replies is more than the scorer's noise: worth saying so.
+GROWTH_STEP = 0.1
 
 
 def record_attempt(context: CoachContext, assignment: AssignmentRecord, *, turn: int,
@@ -81,11 +84,19 @@ def practice_score(latest: list[AttemptRecord]) -> float | None:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What the practice page shows after a reply: a tip to try, or praise for what worked."""
+    """What the practice page shows after a reply: a tip to try, or praise for what worked.
+
+    It names the move and its framework, quotes the agent's own words as evidence (``quotes``:
+    sentences of the reply itself), and notices growth since the agent's previous reply.
+    """
 
     kind: Literal["tip", "praise"]
     text: str
-    dimension: str | None = None  # the skill a tip is about
+    dimension: str | None = None  # the skill a tip or praise is about
+    # Derived from the three above and the attempt: two feedbacks saying the same are equal.
+    move: Move | None = field(default=None, compare=False)
+    quotes: tuple[str, ...] = field(default=(), compare=False)
+    growth: str | None = field(default=None, compare=False)
 
 
 def feedback(attempt: AttemptRecord, target_dimension: str,
@@ -97,27 +108,56 @@ def feedback(attempt: AttemptRecord, target_dimension: str,
     reply scored it fine), nor a second apology once they have apologised: a coach who repeats
     themselves, or asks for another sorry, stops being listened to.
     """
+    chosen = _choose(attempt, target_dimension, before)
+    growth = _growth(attempt, [earlier for earlier, _ in before], target_dimension)
+    return replace(chosen, growth=growth)
+
+
+def _choose(attempt: AttemptRecord, target_dimension: str,
+            before: Sequence[tuple[AttemptRecord, Feedback]]) -> Feedback:
     skip = _already_covered(attempt, before)
     usable = [s for s in attempt.suggestions if s.get("dimension") not in skip]
-    for suggestion in usable:
-        if suggestion.get("dimension") == target_dimension:
-            return Feedback("tip", suggestion["text"], target_dimension)
+    usable.sort(key=lambda s: s.get("dimension") != target_dimension)  # the target's tip first
     if usable:
-        return Feedback("tip", usable[0]["text"], usable[0].get("dimension"))
+        dimension = usable[0].get("dimension") or target_dimension
+        return Feedback("tip", usable[0]["text"], dimension,
+                        move_for(dimension, usable[0].get("framework")),
+                        own_words(attempt, dimension))
     name = display_name(target_dimension).lower()
-    lines = attempt.evidence.get(target_dimension) or []
+    move = move_for(target_dimension)
+    lines = own_words(attempt, target_dimension)
     score = attempt.target_score
     if score is not None and score >= WEAK_SCORE:
         if lines:
             return Feedback("praise", f"Your {name} came through in: \u201c{lines[0]}\u201d Keep "
-                                      "that specific.", target_dimension)
+                                      "that specific.", target_dimension, move, lines[1:])
         return Feedback("praise", f"Your {name} was strong in this reply. Keep it that specific.",
-                        target_dimension)
+                        target_dimension, move)
     if attempt.suggestions:  # every tip for this reply is one they have just had or followed
         return Feedback("tip", f"Keep working on {name}: reread the customer's newest message and "
-                               "answer what changed in it, in your own words.", target_dimension)
+                               "answer what changed in it, in your own words.", target_dimension,
+                        move, lines)
     return Feedback("tip", f"Try one sentence that shows {name} for this customer's exact "
-                           "situation.", target_dimension)
+                           "situation.", target_dimension, move, lines)
+
+
+def own_words(attempt: AttemptRecord, dimension: str) -> tuple[str, ...]:
+    """The scorer's evidence for ``dimension``: sentences of the agent's own reply (the scorer's
+    contract: exact substrings), line breaks folded so a quote reads as one line."""
+    quoted = (" ".join(line.split()) for line in attempt.evidence.get(dimension) or [])
+    return tuple(line for line in quoted if line)
+
+
+def _growth(attempt: AttemptRecord, earlier: Sequence[AttemptRecord],
+            target_dimension: str) -> str | None:
+    """Celebrate a clear rise in the drill's skill since the agent's previous reply."""
+    now = attempt.target_score
+    was = next((a.target_score for a in reversed(earlier) if a.target_score is not None), None)
+    if now is None or was is None or now - was < GROWTH_STEP:
+        return None
+    name = display_name(target_dimension).lower()
+    return (f"Your {name} went from {round(was * 100)}% to {round(now * 100)}% since your last "
+            "reply: that is the practice working.")
 
 
 def feedback_in_order(attempts: Sequence[AttemptRecord],
@@ -153,14 +193,10 @@ def _already_covered(attempt: AttemptRecord,
 
 def _score(context: CoachContext, steps: list[ScriptStep], earlier: dict[int, AttemptRecord],
            *, turn: int, reply: str, channel: str) -> ScorerReply:
-    history: list[tuple[str, str]] = []
-    for step in steps[:turn]:
-        history.append(("customer", step.text))
-        if step.index in earlier:
-            history.append(("agent", earlier[step.index].reply))
+    conversation = scoring_context(steps, turn, {i: a.reply for i, a in earlier.items()})
     try:
-        scored = context.scorer.score(channel=channel, customer=steps[turn].text, reply=reply,
-                                      history=history)
+        scored = context.scorer.score(channel=channel, customer=conversation.customer,
+                                      reply=reply, history=conversation.history)
     except ScorerUnavailable as exc:
         PRACTICE_ATTEMPTS.labels("scorer_unavailable").inc()
         raise ServiceUnavailable(f"live scoring is unavailable: {exc}", retry_after_s=10) from None

@@ -23,6 +23,8 @@ from shared.http.problems import RapportError
 
 router = APIRouter(tags=["practice"])
 PAGE = (Path(__file__).resolve().parent / "static" / "practice.html").read_text(encoding="utf-8")
+# The agent's home (focus, drills, progress, history): what a sign-in link without a drill opens.
+HOME = (Path(__file__).resolve().parent / "static" / "home.html").read_text(encoding="utf-8")
 TokenQuery = Annotated[str, Query(description="The token from the sign-in link.")]
 _REFUSALS = {401: "The link's token is not valid or has expired",
              403: "The drill belongs to another agent", 404: "The drill does not exist"}
@@ -37,14 +39,14 @@ def _error_pages(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 @router.get("/practice", response_class=HTMLResponse, responses=_error_pages(401))
 def practice_index(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
-    """The agent's drills, each linking to its practice page."""
+    """The agent's home: this week's focus and drills, progress over time and past practice."""
     if not token:
-        return _page(assignment_id="", agent_id="")
+        return _home_page(agent_id="")
     try:
         caller = authenticate(token, context)
     except RapportError as exc:
         return _error_page(exc)
-    return _page(assignment_id="", agent_id=caller.agent_id or "")
+    return _home_page(agent_id=caller.agent_id or "")
 
 
 @router.get("/practice/{assignment_id}", response_class=HTMLResponse,
@@ -70,6 +72,13 @@ def _page(*, assignment_id: str, agent_id: str) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     body = (PAGE.replace("{{NONCE}}", nonce)
             .replace("{{ASSIGNMENT_ID}}", html.escape(assignment_id, quote=True))
+            .replace("{{AGENT_ID}}", html.escape(agent_id, quote=True)))
+    return HTMLResponse(body, headers=_headers(nonce))
+
+
+def _home_page(*, agent_id: str) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)
+    body = (HOME.replace("{{NONCE}}", nonce)
             .replace("{{AGENT_ID}}", html.escape(agent_id, quote=True)))
     return HTMLResponse(body, headers=_headers(nonce))
 

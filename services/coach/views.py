@@ -9,10 +9,13 @@ from services.coach.api_models import (
     AssignmentDetailOut,
     AssignmentOut,
     AttemptOut,
+    CareNoteOut,
     DimensionProfileOut,
     FocusOut,
+    MoveOut,
     PracticeOut,
     ProfileOut,
+    SavedReflectionOut,
     ScenarioSummaryOut,
     ScriptStepOut,
     SuggestionOut,
@@ -20,14 +23,23 @@ from services.coach.api_models import (
 from services.coach.assignment_store import AssignmentRecord
 from services.coach.attempt_store import AttemptRecord
 from services.coach.focus import FocusDecision
+from services.coach.frameworks import Move
 from services.coach.practice import Feedback, feedback, feedback_in_order, in_practice_order
 from services.coach.practice_script import script_steps
 from services.coach.profile_math import DimensionEstimate
+from services.coach.reflection_store import ReflectionRecord
 from services.coach.scenario_library import ScenarioLibrary
 from services.coach.scenario_models import Scenario
 from services.coach.settings import ProfileSettings
+from services.coach.skill_words import measures
 from services.coach.timeutil import week_index
+from services.coach.wording import channel_name
 from shared.events.scores import DIMENSIONS, Dimension
+
+OVERALL_MEANING = "all the skills this reply was scored on, together"
+# What a customer may share, said gently (the brief warns without spoiling the disclosure).
+CARE_TOPICS = {"health": "their health", "financial_strain": "money worries",
+               "safety": "not feeling safe", "bereavement": "a bereavement"}
 
 
 def profile_out(agent_id: str, team: str, estimates: Mapping[Dimension, DimensionEstimate],
@@ -79,26 +91,58 @@ def attempt_out(attempt: AttemptRecord, target_dimension: Dimension,
         target_dimension=target_dimension,
         target_score=attempt.target_score, evidence=attempt.evidence,
         suggestions=[SuggestionOut.model_validate(s) for s in attempt.suggestions],
-        feedback=shown.text, feedback_kind=shown.kind, model_version=attempt.model_version,
+        feedback=shown.text, feedback_kind=shown.kind, feedback_dimension=shown.dimension,
+        feedback_move=move_out(shown.move), feedback_quotes=list(shown.quotes),
+        growth=shown.growth, target_meaning=measures(target_dimension),
+        overall_meaning=OVERALL_MEANING, model_version=attempt.model_version,
         created_at=attempt.created_at)
+
+
+def move_out(move: Move | None) -> MoveOut | None:
+    if move is None:
+        return None
+    framework = move.framework
+    return MoveOut(framework=framework.name, framework_full_name=framework.full_name,
+                   framework_steps=framework.steps, move=move.move)
+
+
+def practice_out(scenario: Scenario) -> PracticeOut:
+    """Everything the drill page shows: the brief, the script and the closing screen."""
+    vulnerability = scenario.vulnerability
+    return PracticeOut(
+        title=scenario.title, channel=scenario.channel,
+        channel_name=channel_name(scenario.channel), persona_name=scenario.persona.name,
+        persona_summary=scenario.persona.summary, emotion=scenario.emotion,
+        intensity=scenario.intensity, stakes=scenario.stakes,
+        accessibility_needs=list(scenario.accessibility_needs),
+        cultural_cues=list(scenario.cultural_cues),
+        care_note=None if vulnerability is None else CareNoteOut(
+            kind=CARE_TOPICS.get(vulnerability.kind, vulnerability.kind.replace("_", " ")),
+            expected_handling=vulnerability.expected_handling),
+        agent_role=scenario.roles.agent, customer_role=scenario.roles.customer,
+        observer_focus=scenario.roles.observer, timebox_minutes=scenario.timebox_minutes,
+        script=[ScriptStepOut(index=s.index, kind=s.kind, text=s.text,
+                              from_customer=s.from_customer, label=s.label, source=s.source,
+                              prompt=s.prompt, curveball_kind=s.curveball_kind)
+                for s in script_steps(scenario)],
+        success_signals=list(scenario.success_signals),
+        reflection_questions=list(scenario.reflection_questions),
+        strong_example=scenario.examples.strong)
+
+
+def reflection_out(record: ReflectionRecord) -> SavedReflectionOut:
+    return SavedReflectionOut(question_index=record.question_index, question=record.question,
+                         answer=record.answer, created_at=record.created_at)
 
 
 def assignment_detail_out(record: AssignmentRecord, scenario: Scenario, library: ScenarioLibrary,
                           attempts: Sequence[AttemptRecord], *,
                           current_week: str) -> AssignmentDetailOut:
-    practice = PracticeOut(
-        title=scenario.title, channel=scenario.channel, persona_name=scenario.persona.name,
-        persona_summary=scenario.persona.summary, agent_role=scenario.roles.agent,
-        timebox_minutes=scenario.timebox_minutes,
-        script=[ScriptStepOut(index=s.index, kind=s.kind, text=s.text)
-                for s in script_steps(scenario)],
-        success_signals=list(scenario.success_signals),
-        reflection_questions=list(scenario.reflection_questions))
     base = assignment_out(record, library, current_week=current_week)
     shown = {a.attempt_id: given for a, given in
              feedback_in_order(in_practice_order(attempts), record.target_dimension)}
     return AssignmentDetailOut(
-        **base.model_dump(), practice=practice,
+        **base.model_dump(), practice=practice_out(scenario),
         attempts=[attempt_out(a, record.target_dimension, shown[a.attempt_id]) for a in attempts])
 
 

@@ -1,9 +1,10 @@
 """The practice page driven like an agent would drive it: a real Chromium under Playwright.
 
-The agent signs in with the link, reads each customer line, answers with the keyboard, sees the
-live score, evidence and suggestion announced in the feedback region, meets the curveball,
-finishes, reflects and completes; the API then shows the drill completed with every attempt
-stored. Another agent's token opens an access error, never the drill.
+The agent signs in with the link, reads the brief, answers each message with the keyboard
+(paragraphs kept both ways), sees each reply's framed score, move, framework and quoted words
+stay in the conversation, meets the policy change as a note, compares their replies with the
+strong one, saves a reflection and completes; axe finds nothing on the page or the closing
+screen. Another agent's token opens an access error, never the drill.
 """
 
 from __future__ import annotations
@@ -20,15 +21,19 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from services.coach.links import sign_in_link
+from services.coach.scenario_library import load_library
+from tests.coach.accessibility import assert_accessible
 from tests.coach.conftest import CoachHarness, Scorer
 from tests.coach.factories import score_event, uniform_scores
 from tests.coach.http_servers import serve_in_thread
+from tests.coach.test_reflections_api import give_drill
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser, pytest.mark.slow]
 
 A = "zendesk:10000001:902000000001"
 B = "zendesk:10000001:902000000002"
 WEAK_REPLY = "Sorry for any inconvenience."
+EMAIL_WITH_NOTE = "api-sunset-extension-email"  # a "Subject:" line, a policy change midway
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -89,115 +94,154 @@ class ConsoleErrors:
 
 
 def specific_reply(customer_line: str) -> str:
-    """A reply that reuses the customer's own words and commits to a time (scores well)."""
+    """A reply in two paragraphs that reuses the customer's own words (scores well)."""
     words = re.findall(r"[a-z0-9$.']{4,}", customer_line.lower())[:3]
-    return f"I hear you about {', '.join(words)}, and I'll have it fixed by 5pm today."
+    return f"I hear you about {', '.join(words)}.\n\nI'll have it fixed by 5pm today."
 
 
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
 
 
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
 def test_an_agent_practises_a_drill_from_sign_in_to_completion(
-        browser: Browser, coach: CoachHarness, scorer: Scorer, drill: dict[str, Any],
-        tmp_path: Path) -> None:
-    assignment_id = drill["assignment_id"]
-    script = drill["practice"]["script"]
-    curveball_at = next(i for i, step in enumerate(script) if step["kind"] == "curveball")
-    assert 0 < curveball_at < len(script) - 1  # the curveball lands midway
+        browser: Browser, coach: CoachHarness, scorer: Scorer, tmp_path: Path) -> None:
+    scenario = load_library().get(EMAIL_WITH_NOTE)
+    assignment_id = give_drill(coach, A, EMAIL_WITH_NOTE, slot=0)
     api_url = f"/v1/assignments/{assignment_id}"
+    drill = coach.client.get(api_url, headers=coach.as_agent(A)).json()
+    script = drill["practice"]["script"]
+    note_at = next(i for i, step in enumerate(script) if step["kind"] == "curveball")
+    assert not script[note_at]["from_customer"]
 
     with serve_in_thread(coach.app) as base_url:
-        context = browser.new_context(viewport={"width": 900, "height": 900})
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
         page = context.new_page()
         errors = ConsoleErrors(page)
         page.goto(sign_in_link(base_url, coach.token(A), assignment_id))
 
-        expect(page.get_by_role("heading", level=1)).to_have_text(drill["practice"]["title"])
+        expect(page.get_by_role("heading", level=1)).to_have_text(scenario.title)
         expect(page).to_have_url(f"{base_url}/practice/{quote(assignment_id, safe='')}")  # no token
-        transcript = page.locator("#transcript > li")
-        reply = page.get_by_label("Your reply to the customer")
-        send = page.get_by_role("button", name="Send reply")
-        next_button = page.locator("#next")
-        feedback = page.locator("#feedback")
-        expect(feedback).to_have_attribute("aria-live", "polite")
-        expect(feedback).to_be_hidden()
+        brief = page.get_by_role("region", name="Your brief")
+        for fact in (scenario.persona.name, "email", "anger", "high", scenario.cultural_cues[0],
+                      scenario.roles.agent, scenario.roles.customer):
+            expect(brief).to_contain_text(fact)
+        expect(page.get_by_role("timer")).to_contain_text(
+            f"Timebox: about {scenario.timebox_minutes} minutes. Time so far: 0:0")
+        # The email's subject is its own line, and its body keeps its paragraphs.
+        first = page.locator("#transcript > li").first
+        subject, body = script[0]["text"].split("\n\n", 1)
+        expect(first.locator(".subject")).to_have_text(subject)
+        expect(first.locator(".message > p:not(.subject)")).to_have_text(paragraphs(body))
 
+        feedback = page.locator("#transcript > li.feedback")
         for turn, step in enumerate(script):
-            customer = transcript.nth(2 * turn)  # customer, agent, customer, agent, ...
-            expect(customer).to_contain_text(step["text"])
-            if step["kind"] == "curveball":
-                expect(customer).to_have_class(re.compile(r"\bcurveball\b"))
-                expect(customer.locator(".badge")).to_have_text("Customer (curveball)")
+            shown = page.locator("#transcript > li.customer, #transcript > li.curveball").nth(turn)
+            expect(shown.locator(".badge")).to_have_text(step["label"])  # said, not coloured
+            if turn == note_at:
+                expect(shown).to_contain_text("Not a customer message: a policy update")
+                expect(page.get_by_label("Your message to the customer about this")).to_be_focused()
             else:
-                expect(customer.locator(".badge")).to_have_text("Customer")
-            expect(page.locator("#transcript li.curveball")).to_have_count(
-                1 if turn >= curveball_at else 0)  # it does not arrive early
+                expect(shown.locator(".badge")).to_have_text("Customer")
+            reply = page.locator("#reply")
             expect(reply).to_be_focused()
             expect(reply).to_have_value("")
-            text = WEAK_REPLY if turn == 0 else specific_reply(step["text"])
-            page.keyboard.type(text)
+            # After a note the agent still writes to the customer about their last message.
+            customer = step["text"] if step["from_customer"] else script[turn - 1]["text"]
+            text = WEAK_REPLY if turn == 0 else specific_reply(customer)
+            page.keyboard.type(text)  # "\n" presses Enter: a real line break
             page.keyboard.press("Tab")
-            expect(send).to_be_focused()
+            expect(page.get_by_role("button", name="Send reply")).to_be_focused()
             page.keyboard.press("Enter")  # keyboard only: no mouse needed to answer
 
-            expect(transcript.nth(2 * turn + 1)).to_contain_text(text)
-            expect(feedback).to_be_visible()
-            expect(feedback).to_have_attribute("aria-live", "polite")  # read out as it lands
+            expect(feedback).to_have_count(turn + 1)  # earlier feedback stays
+            mine = page.locator("#transcript > li.agent").nth(turn)
+            expect(mine.locator(".message > p")).to_have_text(paragraphs(text))
             stored = coach.client.get(api_url, headers=coach.as_agent(A)).json()["attempts"]
             attempt = next(a for a in stored if a["turn"] == turn)
-            expect(feedback.locator(".score")).to_have_text(
-                f"Overall: {percent(attempt['overall'])}. "
-                f"acknowledgment: {percent(attempt['target_score'])}.")
-            if turn == 0:  # the weak reply: a low score, no evidence, a kind suggestion
+            latest = feedback.nth(turn)
+            expect(latest.locator(".score").first).to_have_text(
+                f"Your reply's acknowledgment: {percent(attempt['target_score'])} \u2014 "
+                f"{attempt['target_meaning']}.")
+            expect(latest).to_contain_text(f"Your reply overall: {percent(attempt['overall'])}")
+            expect(latest).to_contain_text("NURSE stands for: Name, Understand, Respect, "
+                                           "Support, Explore.")
+            if turn == 0:  # the weak reply: a low score and a kind suggestion
                 assert attempt["target_score"] < 0.5
-                expect(feedback).not_to_contain_text("What the score noticed")
-                expect(feedback).to_contain_text(
-                    "Try this: Mention what the customer told you (acknowledgment).")
-            else:  # a specific reply: the score quotes it back as evidence
+                expect(latest).to_contain_text("Try this (NURSE:")
+                expect(latest).to_contain_text("Mention what the customer told you")
+            else:  # a specific reply: the feedback quotes it back as evidence
                 assert attempt["target_score"] >= 0.5
-                expect(feedback).to_contain_text("What the score noticed:")
-                expect(feedback.get_by_role("listitem")).to_have_text([text])
-                expect(feedback).to_contain_text("Your acknowledgment came through in:")
+                expect(latest).to_contain_text("What worked (NURSE: Name, Understand):")
+                expect(latest).to_contain_text("Your acknowledgment came through in:")
+            if turn == 1:
+                expect(latest.locator(".growth")).to_contain_text("went from")
+                assert_accessible(page, "drill-page-feedback")
+            next_button = page.locator("#next")
             expect(next_button).to_be_focused()
             last = turn == len(script) - 1
-            expect(next_button).to_have_text("Finish" if last else "Next customer message")
+            expect(next_button).to_have_text("Finish" if last else "Next message")
             page.keyboard.press("Enter")
 
         closing = page.get_by_role("region", name="How did it go?")
         expect(closing).to_be_visible()
         expect(closing.get_by_role("heading", name="How did it go?")).to_be_focused()
         expect(page.locator("#reply-form")).to_be_hidden()
-        expect(next_button).to_be_hidden()
-        expect(closing.locator("#signals > li")).to_have_text(drill["practice"]["success_signals"])
-        expect(closing.locator("#questions > li")).to_have_text(
-            drill["practice"]["reflection_questions"])
-        expect(transcript).to_have_count(2 * len(script))
+        expect(feedback).to_have_count(len(script))  # every turn's feedback, kept to the end
+        strong = closing.get_by_role("region", name="A strong reply")
+        expect(strong.locator("p")).to_have_text(paragraphs(scenario.examples.strong))
+        yours = closing.get_by_role("region", name="Your replies")
+        expect(yours.locator("li")).to_have_count(len(script))
+        expect(closing.locator("#signals > li")).to_have_text(list(scenario.success_signals))
+        expect(closing).to_contain_text(scenario.roles.observer)
+        sizes = page.evaluate("""() => ['h1', '#closing h2', '#closing h3', '#closing h4'].map(
+            (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize))""")
+        assert sizes[0] > sizes[1] > sizes[2] > sizes[3], sizes  # h1 largest, h4 smallest
 
+        # Reflect and complete with the keyboard alone.
+        page.keyboard.press("Tab")
+        expect(page.get_by_label(scenario.reflection_questions[0])).to_be_focused()
+        page.keyboard.type("I said the date first.\n\nThen what could still move.")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(closing.get_by_role("button", name="Save reflections")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(closing.get_by_role("status")).to_contain_text("Saved 1 of 2 answers")
+        page.keyboard.press("Tab")
         complete = closing.get_by_role("button", name="Complete drill")
-        complete.click()
-        expect(closing.locator("#completed")).to_contain_text("Completed. Practice score:")
+        expect(complete).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(closing.locator("#completed")).to_contain_text(
+            "Completed. Your practice score for acknowledgment:")
         expect(complete).to_be_disabled()
-        shown = closing.locator("#completed").inner_text()
+        shown_score = closing.locator("#completed").inner_text()
+        assert_accessible(page, "drill-page-closing")
+
+        page.reload()  # the saved answer comes back with the finished drill
+        expect(page.get_by_label(scenario.reflection_questions[0])).to_have_value(
+            "I said the date first.\n\nThen what could still move.")
+        expect(page.locator("#transcript > li.feedback")).to_have_count(len(script))
         screenshot = page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)
         assert errors.messages == []
         context.close()
 
     done = coach.client.get(api_url, headers=coach.as_agent(A)).json()
     assert done["status"] == "completed"
-    assert done["completed_at"] is not None
-    assert percent(done["practice_score"]) in shown
+    assert percent(done["practice_score"]) in shown_score
     attempts = sorted(done["attempts"], key=lambda a: a["turn"])
     assert [a["turn"] for a in attempts] == list(range(len(script)))
     assert attempts[0]["reply"] == WEAK_REPLY
-    assert attempts[curveball_at]["reply"] == specific_reply(script[curveball_at]["text"])
+    assert attempts[note_at]["reply"] == specific_reply(script[note_at - 1]["text"])  # breaks
     assert [r["reply"] for r in scorer.received] == [a["reply"] for a in attempts]
-    assert [r["customer"] for r in scorer.received] == [step["text"] for step in script]
-
+    # The note reached the scorer as context; the customer's words stayed the customer's.
+    assert scorer.received[note_at]["customer"] == script[note_at - 1]["text"]
+    assert scorer.received[note_at]["history"][-1] == {"role": "system",
+                                                       "text": script[note_at]["text"]}
     assert screenshot.startswith(PNG_SIGNATURE)
-    saved = (tmp_path / "practice.png").read_bytes()
-    assert saved.startswith(PNG_SIGNATURE)
-    assert len(saved) > 10_000  # a rendered page, not an empty canvas
+    assert len((tmp_path / "practice.png").read_bytes()) > 10_000  # a rendered page
 
 
 def test_another_agents_token_opens_an_access_error_not_the_drill(
