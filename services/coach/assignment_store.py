@@ -124,9 +124,9 @@ def reaim(connection: sa.Connection, drills: Sequence[ReaimedDrill]) -> list[str
     """Move not-started drills to their new scenario; returns the ids this call changed.
 
     Each update holds only while the row is the version that was decided on: still not started
-    (an agent's first reply marks it started in the same transaction that records the reply)
-    and still holding the scenario it replaces. Clearing ``published_at`` puts the new version
-    in the outbox.
+    (an agent's first reply marks it started in the same transaction that records the reply,
+    ``claim_for_attempt``) and still holding the scenario it replaces. Clearing ``published_at``
+    puts the new version in the outbox.
     """
     changed: list[str] = []
     for item in drills:
@@ -187,6 +187,29 @@ def mark_started(connection: sa.Connection, assignment_id: str, now: datetime) -
         sa.update(assignments)
         .where(assignments.c.assignment_id == assignment_id, assignments.c.status == "assigned")
         .values(status="in_progress", started_at=as_utc(now)))
+
+
+def claim_for_attempt(connection: sa.Connection, assignment_id: str, *, scenario_id: str,
+                      now: datetime) -> bool:
+    """Mark the drill started for a reply scored against ``scenario_id``; False: refuse it.
+
+    One conditional UPDATE, run before the attempt is inserted in the same transaction: it holds
+    only while the drill still has that scenario and is not completed, and it locks the row
+    until commit. ``reaim`` updates only while the status is "assigned" and the scenario is the
+    one it replaces, so the two cannot interleave: a re-aim that commits first makes this match
+    nothing (the reply would be scored against the old script), and one that comes after finds
+    the drill "in_progress" and leaves it alone.
+    """
+    status = assignments.c.status
+    result = connection.execute(
+        sa.update(assignments)
+        .where(assignments.c.assignment_id == assignment_id,
+               assignments.c.scenario_id == scenario_id,
+               status.in_(("assigned", "in_progress", "expired")))
+        .values(status=sa.case((status == "assigned", "in_progress"), else_=status),
+                started_at=sa.case((status == "assigned", as_utc(now)),
+                                   else_=assignments.c.started_at)))
+    return result.rowcount == 1
 
 
 def mark_completed(connection: sa.Connection, assignment_id: str, *,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from statistics import fmean
 from typing import Literal
 
+import sqlalchemy as sa
+
 from services.coach import assignment_store
 from services.coach.assignment_store import AssignmentRecord
 from services.coach.attempt_store import (
@@ -29,8 +31,17 @@ from services.coach.practice_script import ScriptStep, scoring_context, script_s
 from services.coach.scenario_library import UnknownScenarioError
 from services.coach.scenario_models import Scenario
 from services.coach.scorer_client import ScorerRejected, ScorerReply, ScorerUnavailable
-from shared.http.problems import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from shared.http.problems import (
+    Conflict,
+    NotFound,
+    RapportError,
+    ServiceUnavailable,
+    Unprocessable,
+)
 
+COMPLETED = "this drill is completed; start the next one"
+# The drill's new reason says why it moved; the page shows it once reloaded.
+REAIMED = "this drill was re-aimed to a new scenario; reload to see it"
 # The scorer writes a suggestion for every dimension scoring under this (its ``WEAK_SCORE``).
 WEAK_SCORE = 0.5
 # A rise this large between two replies is more than the scorer's noise: worth saying so.
@@ -38,9 +49,17 @@ GROWTH_STEP = 0.1
 
 
 def record_attempt(context: CoachContext, assignment: AssignmentRecord, *, turn: int,
-                   reply: str) -> AttemptRecord:
+                   reply: str, scenario_id: str | None = None) -> AttemptRecord:
+    """Score and keep a reply; ``scenario_id`` is the one the page loaded (None: not said).
+
+    A drill not yet started may be re-aimed while the agent has it open: their reply was written
+    to the old script and must not be scored against the new one. The page says which scenario
+    it shows; the write below checks again, as a re-aim may land while the reply is scored.
+    """
     if assignment.status == "completed":
-        raise Conflict("this drill is completed; start the next one")
+        raise Conflict(COMPLETED)
+    if scenario_id is not None and scenario_id != assignment.scenario_id:
+        raise Conflict(REAIMED)
     steps = script_steps(scenario_of(context, assignment))
     if turn >= len(steps):
         raise Unprocessable(f"turn {turn} does not exist; this drill has {len(steps)} turns")
@@ -56,9 +75,23 @@ def record_attempt(context: CoachContext, assignment: AssignmentRecord, *, turn:
         suggestions=[s.model_dump() for s in scored.suggestions],
         model_version=scored.model_version, created_at=context.clock())
     with context.engine.begin() as connection:
+        # Claim first, on the scenario this reply was scored against; a refusal rolls back.
+        if not assignment_store.claim_for_attempt(connection, assignment.assignment_id,
+                                                  scenario_id=assignment.scenario_id,
+                                                  now=attempt.created_at):
+            raise _refusal(connection, assignment.assignment_id)
         insert_attempt(connection, attempt)
-        assignment_store.mark_started(connection, assignment.assignment_id, attempt.created_at)
     return attempt
+
+
+def _refusal(connection: sa.Connection, assignment_id: str) -> RapportError:
+    """Why the drill changed under a reply being scored: completed, re-aimed or gone."""
+    now = assignment_store.get_assignment(connection, assignment_id)
+    if now is None:
+        return NotFound(f"no assignment {assignment_id!r}")
+    if now.status == "completed":
+        return Conflict(COMPLETED)
+    return Conflict(REAIMED)
 
 
 def complete(context: CoachContext, assignment: AssignmentRecord) -> AssignmentRecord:

@@ -46,9 +46,14 @@ def get_assignment(assignment_id: str, caller: CallerDep,
              responses=problem_responses(401, 403, 404, 409, 422, 503))
 def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
                  context: ContextDep) -> AttemptOut:
-    """Score one practice reply live; the score, evidence and a suggestion come back."""
+    """Score one practice reply live; the score, evidence and a suggestion come back.
+
+    409: the drill is completed, or it was re-aimed to another scenario (``scenario_id``
+    differs, or the re-aim landed while the reply was scored); nothing is stored.
+    """
     record = _owned_assignment(assignment_id, caller, context)
-    attempt = record_attempt(context, record, turn=body.turn, reply=body.reply)
+    attempt = record_attempt(context, record, turn=body.turn, reply=body.reply,
+                             scenario_id=body.scenario_id)
     with context.engine.connect() as connection:
         earlier = in_practice_order([a for a in attempts_for(connection, assignment_id)
                                      if a.attempt_id != attempt.attempt_id])
