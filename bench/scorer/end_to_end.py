@@ -57,8 +57,10 @@ def percentile(values: list[float], share: float) -> float:
 class LiveProbe:
     """One live request at a time, ``interval_s`` apart, until stopped."""
 
-    def __init__(self, url: str, examples: list[Example], interval_s: float) -> None:
+    def __init__(self, url: str, api_token: str, examples: list[Example],
+                 interval_s: float) -> None:
         self._url = f"{url}/v1/score"
+        self._headers = {"Authorization": f"Bearer {api_token}"}
         self._bodies = [example.body() for example in random.Random(7).sample(examples, 50)]
         self._interval_s = interval_s
         self._stop = threading.Event()
@@ -74,7 +76,7 @@ class LiveProbe:
         return self.latencies_ms
 
     def _run(self) -> None:
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=self._headers) as client:
             for index in range(10**9):
                 started = time.perf_counter()
                 response = client.post(self._url, json=self._bodies[index % len(self._bodies)])
@@ -102,7 +104,7 @@ def run_stream(*, bootstrap: str, examples: list[Example], dtype: str, events: i
     try:
         _wait(lambda: assigned_members(bootstrap, group) == 1, "the scorer to join its group")
         watcher.start()
-        probe = LiveProbe(scorer.url, examples, live_interval_s)
+        probe = LiveProbe(scorer.url, scorer.api_token, examples, live_interval_s)
         started = time.time()
         _produce(kafka, backlog)
         half = expected // 2
@@ -110,7 +112,7 @@ def run_stream(*, bootstrap: str, examples: list[Example], dtype: str, events: i
         probe.start()
         watcher.wait_for(expected, timeout_s=60 + expected / 10)
         busy = probe.stop()
-        idle_probe = LiveProbe(scorer.url, examples, 0.02)
+        idle_probe = LiveProbe(scorer.url, scorer.api_token, examples, 0.02)
         idle_probe.start()
         _wait(lambda: len(idle_probe.latencies_ms) >= 50, "idle live probes")
         idle = idle_probe.stop()

@@ -1,21 +1,28 @@
-"""Model-only throughput: ``score_batch`` on the held-out requests, per dtype and batch order."""
+"""Model-only throughput: requests through ``ServiceBatches``, as the service's stream runs them.
+
+The requests go in as the consumer would hand them over (polls of ``max_poll_records``), each
+poll sorted by length and cut into the stream's chunks on an inference thread of its own. What
+the end-to-end run adds to this is Kafka, the database and HTTP; what this adds to the bare
+encoder (run the same way, ``bare_encoder.py``) is the scorer's own work.
+"""
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.scorer.corpus import Example
-from bench.scorer.variants import split_variant
-from services.scorer.inference_scheduler import estimate_tokens
-from services.scorer.scoring_model import BatchScorer, ScoreRequest, configure_torch_threads
+from services.scorer.scoring_model import BatchScorer, Pause, ScoreRequest, ScoreResult
+from services.scorer.service_batches import ServiceBatches
 from services.scorer.settings import ScorerSettings
+
+POLL_SIZE = int(ScorerSettings.model_fields["max_poll_records"].default)
+WARM_UP_REQUESTS = 200  # untimed first: oneDNN picks its kernels per tensor shape
 
 
 @dataclass(frozen=True)
 class ModelRun:
-    dtype: str
-    order: str
     requests: int
     seconds: float
     stages_s: dict[str, float]
@@ -24,30 +31,46 @@ class ModelRun:
     def rate(self) -> float:
         return self.requests / self.seconds
 
-
-def run_model(examples: list[Example], *, dtype: str, torch_threads: int, batch_size: int,
-              count: int) -> list[ModelRun]:
-    from services.scorer.model import EmpathyScorer
-
-    configure_torch_threads(torch_threads)
-    artifact_dir = ScorerSettings().artifact_dir  # RAPPORT_SCORER_ARTIFACT_DIR, like the service
-    dtype_name, compile_choice = split_variant(dtype)
-    scorer: BatchScorer = EmpathyScorer.load(artifact_dir, dtype=dtype_name,
-                                             compile=compile_choice)
-    requests = [examples[i % len(examples)].request() for i in range(count)]
-    scorer.score_batch(requests[:batch_size])  # warm-up: oneDNN picks its kernels per shape
-    by_length = sorted(requests, key=estimate_tokens)
-    return [_timed(scorer, dtype, "arrival", requests, batch_size),
-            _timed(scorer, dtype, "by length", by_length, batch_size)]
+    def share(self, stage: str) -> float:
+        return self.stages_s.get(stage, 0.0) / self.seconds
 
 
-def _timed(scorer: BatchScorer, dtype: str, order: str, requests: list[ScoreRequest],
-           batch_size: int) -> ModelRun:
-    stages: dict[str, float] = {"tokenize_s": 0.0, "inference_s": 0.0, "postprocess_s": 0.0}
-    started = time.perf_counter()
-    for start in range(0, len(requests), batch_size):
-        timings: dict[str, float] = {}
-        scorer.score_batch(requests[start:start + batch_size], timings)
-        for key in stages:
-            stages[key] += timings.get(key, 0.0)
-    return ModelRun(dtype, order, len(requests), time.perf_counter() - started, stages)
+class StageClock:
+    """A ``BatchScorer`` that passes calls through and sums the per-stage seconds they report."""
+
+    def __init__(self, inner: BatchScorer) -> None:
+        self._inner = inner
+        self.model_version = inner.model_version
+        self.dtype_name = inner.dtype_name
+        self.device_name = inner.device_name
+        self.compiled = inner.compiled
+        self.stages_s: defaultdict[str, float] = defaultdict(float)
+
+    def score_batch(
+        self, requests: Sequence[ScoreRequest], timings: dict[str, float] | None = None,
+        pause: Pause | None = None,
+    ) -> list[ScoreResult]:
+        own: dict[str, float] = {}
+        results = self._inner.score_batch(requests, own, pause)
+        for stage, seconds in own.items():
+            self.stages_s[stage] += seconds
+        if timings is not None:
+            timings.update(own)
+        return results
+
+
+def service_path_rate(scorer: BatchScorer, requests: list[ScoreRequest], *,
+                      torch_threads: int) -> ModelRun:
+    """Messages per second through ``ServiceBatches``, after an untimed warm-up."""
+    clock = StageClock(scorer)
+    with ServiceBatches(clock, torch_threads) as batches:
+        batches.score(requests[:WARM_UP_REQUESTS])
+        clock.stages_s.clear()
+        started = time.perf_counter()
+        # All polls queued at once: the inference thread never waits for the next one.
+        futures = [future for start in range(0, len(requests), POLL_SIZE)
+                   for future in batches.submit(requests[start:start + POLL_SIZE])]
+        for future in futures:
+            future.result()
+        seconds = time.perf_counter() - started
+    return ModelRun(len(requests), seconds, dict(clock.stages_s))

@@ -19,6 +19,8 @@ import time  # noqa: E402
 
 from bench.scorer.corpus import load_examples  # noqa: E402
 from bench.scorer.end_to_end import percentile  # noqa: E402
+from bench.scorer.loading import artifact_dir  # noqa: E402
+from bench.scorer.machine import available_cores, cpu_line  # noqa: E402
 from services.scorer.inference_scheduler import (  # noqa: E402
     BatchPolicy,
     InferenceScheduler,
@@ -27,10 +29,10 @@ from services.scorer.inference_scheduler import (  # noqa: E402
 from services.scorer.scoring_model import (  # noqa: E402
     BatchScorer,
     ScoreRequest,
-    configure_torch_threads,
+    describe_model,
+    load_model,
     set_intra_op_threads,
 )
-from services.scorer.settings import ScorerSettings  # noqa: E402
 
 
 def call_costs_ms(scorer: BatchScorer, requests: list[ScoreRequest]) -> dict[int, float]:
@@ -96,24 +98,22 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__)
     parser.add_argument("--dtype", default="bf16", choices=("auto", "fp32", "bf16"))
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    parser.add_argument("--threads", type=int, default=ScorerSettings().torch_threads)
+    parser.add_argument("--threads", type=int, default=available_cores())
     parser.add_argument("--stream", type=int, default=1500, help="stream requests per run")
     parser.add_argument("--live-interval-ms", type=float, default=100.0)
     parser.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
                         help="compile the encoder (auto: bf16 on the CPU), as the service does")
     args = parser.parse_args(argv)
 
-    from services.scorer.model import EmpathyScorer
-
-    configure_torch_threads(args.threads)
-    scorer: BatchScorer = EmpathyScorer.load(ScorerSettings().artifact_dir, args.device,
-                                             args.dtype, compile=args.compile)
+    print(cpu_line(), flush=True)
+    # As the service loads it: warmed up for live batches on one thread and stream chunks.
+    scorer: BatchScorer = load_model(artifact_dir=artifact_dir(), device=args.device,
+                                     dtype=args.dtype, compile=args.compile,
+                                     torch_threads=args.threads, team_sizes=(1, args.threads))
     requests = [example.request() for example in load_examples()]
     stream = [requests[i % len(requests)] for i in range(args.stream)]
     scorer.score_batch(requests[:16])
-    compiled = " (compiled)" if scorer.compiled else ""
-    print(f"{scorer.model_version} on {scorer.device_name} in {scorer.dtype_name}{compiled}, "
-          f"{args.threads} threads")
+    print(describe_model(scorer, args.threads))
     costs = call_costs_ms(scorer, requests)
     print("ms per call of n ~145-token requests: "
           + ", ".join(f"n={n}: {ms:.1f}" for n, ms in costs.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -23,6 +24,8 @@ class ScorerProcess:
                  port: int, dtype: str, torch_threads: int, log_path: Path,
                  extra_env: dict[str, str] | None = None) -> None:
         self.url = f"http://127.0.0.1:{port}"
+        # The service runs as in production (the default environment), which requires a token.
+        self.api_token = secrets.token_urlsafe(24)
         self._log_path = log_path
         dtype_name, compile_choice = split_variant(dtype)  # dtype: a variant name
         self._env = {
@@ -33,6 +36,9 @@ class ScorerProcess:
             "RAPPORT_SCORER_DATABASE__URL": database_url,
             "RAPPORT_SCORER_GROUP_ID": group_id,
             "RAPPORT_SCORER_PORT": str(port),
+            "RAPPORT_SCORER_API_TOKEN": self.api_token,
+            # The benchmark measures CPUs; the model-only figures next to it run on the CPU too.
+            "RAPPORT_SCORER_DEVICE": "cpu",
             "RAPPORT_SCORER_DTYPE": dtype_name,
             "RAPPORT_SCORER_COMPILE": compile_choice,
             "RAPPORT_SCORER_TORCH_THREADS": str(torch_threads),

@@ -4,19 +4,28 @@
                on the held-out split and record the figures in the artifact manifest.
 - ``evaluate`` print the held-out evaluation table: model vs. length and lexicon baselines.
 - ``score``    JSONL in on stdin, JSONL out on stdout, same order; a bad line gets an error object.
+
+All three load the model as the service does (``services.scorer.scoring_model.load_model``: the
+same precision and compile choice), and ``score`` batches as the service's stream does
+(``services.scorer.service_batches``): so the CLI scores exactly as fast, and the same, as the
+service's model.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-DEFAULT_SCORE_BATCH = 64
+# Lines read before scoring: the service sorts each poll (up to 500 records) by length so that
+# its chunks pad little; a window of this size gives the CLI the same benefit.
+DEFAULT_WINDOW = 1024
 SPLITS = ("test", "validation", "generated")
 # Spelled out here rather than imported so `--help` does not wait for torch to load.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -24,6 +33,9 @@ ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 
 
 def main(argv: list[str]) -> int:
+    # As the service does before torch loads OpenMP (services/scorer/__main__.py says why), so
+    # the model runs here as it runs there.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -83,15 +95,27 @@ def _parser() -> argparse.ArgumentParser:
         help="score JSONL from stdin",
         description="Reads one JSON object per line on stdin ({channel, customer, reply, "
                     "history?}) and writes one result object per line on stdout, in order. A "
-                    'line that cannot be scored yields {"error": reason, "line": N}.',
+                    'line that cannot be scored yields {"error": reason, "line": N}. Lines are '
+                    "read in windows, each sorted by length and cut into the service's stream "
+                    f"chunks (up to {_stream_chunk()}), so the CLI runs as fast per message as "
+                    "the service's model.",
     )
-    score.add_argument("--batch-size", type=int, default=DEFAULT_SCORE_BATCH,
-                       help=f"lines scored together (default {DEFAULT_SCORE_BATCH})")
+    score.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW,
+                       help=f"lines read, sorted by length and scored before their results are "
+                            f"written (default {DEFAULT_WINDOW})")
     score.add_argument("--artifact-dir", type=Path, default=None,
                        help="trained heads (default: the committed artifact)")
     _add_runtime(score)
     score.set_defaults(handler=_score)
     return parser
+
+
+def _stream_chunk() -> str:
+    from services.scorer.settings import ScorerSettings  # pydantic only: --help stays quick
+
+    fields = ScorerSettings.model_fields
+    return (f"{fields['stream_batch_size'].default} messages, "
+            f"{fields['stream_batch_tokens'].default} tokens")
 
 
 def _positive_int(text: str) -> int:
@@ -107,11 +131,40 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_runtime(parser: argparse.ArgumentParser) -> None:
+    """The service's RAPPORT_SCORER_DEVICE, _DTYPE, _COMPILE and _TORCH_THREADS, same defaults."""
     parser.add_argument("--device", choices=("cpu", "cuda"), default=None,
                         help="default: cuda if available, else cpu")
     parser.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto",
-                        help="encoder precision; auto = bf16 on AMX CPUs or CUDA, else fp32")
+                        help="encoder precision. auto (the default, as the service) picks bf16 "
+                             "on a CPU with AMX (amx_bf16 in /proc/cpuinfo) and fp32 everywhere "
+                             "else, CUDA included (bf16 gained no speed there and moved scores "
+                             "more). The choice is printed on stderr at start")
+    parser.add_argument("--compile", choices=("auto", "on", "off"), default="auto",
+                        help="compile the encoder with TorchInductor before scoring. auto (the "
+                             "default, as the service) compiles bf16 on the CPU only; compiling "
+                             "takes 15-40 s at start on two cores, less with a warm cache. "
+                             "Falls back to the eager encoder, with a warning, if it fails")
+    parser.add_argument("--threads", type=_positive_int, default=_available_cores(),
+                        help="torch threads (default: the cores this process may use, "
+                             f"here {_available_cores()})")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _available_cores() -> int:
+    # The cores this process may run on (a container's cpuset), as the service counts them.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _load(args: argparse.Namespace, dtype: str | None = None) -> Any:
+    """The model as the service loads it, from the command line's choices; says what it loaded."""
+    from services.scorer.scoring_model import describe_model, load_model
+
+    scorer = load_model(artifact_dir=args.artifact_dir, device=args.device,
+                        dtype=dtype or args.dtype, compile=args.compile,
+                        torch_threads=args.threads)
+    print(f"{describe_model(scorer, args.threads)} (asked: dtype {dtype or args.dtype}, "
+          f"compile {args.compile})", file=sys.stderr)
+    return scorer
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -141,7 +194,7 @@ def _train(args: argparse.Namespace) -> int:
         # Training reports on the validation split: the independent test set is looked at
         # only by an explicit `evaluate`, so that choosing settings never sees it.
         args.split = "validation"
-        report = _run_evaluation(args)
+        report = _run_evaluation(args, _load(args))
         _record_metrics(args.artifact_dir, report)
         print(_format(report, args.split))
     print(f"train wall time: {time.perf_counter() - started:.0f}s", file=sys.stderr)
@@ -149,24 +202,23 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    report = _run_evaluation(args)
+    scorer = _load(args)
+    report = _run_evaluation(args, scorer)
     if args.json:
         print(json.dumps(_report_json(report), indent=2))
     else:
         print(_format(report, args.split))
         if args.split == "test":
-            _print_agreement(args)
+            _print_agreement(args, scorer)
     if args.compare_dtypes:
         _print_dtype_gap(args)
     return 0
 
 
-def _run_evaluation(args: argparse.Namespace) -> Any:
+def _run_evaluation(args: argparse.Namespace, scorer: Any) -> Any:
     from lab.scorer.evaluation import evaluate
     from lab.scorer.written import evaluation_split
-    from services.scorer.model import EmpathyScorer
 
-    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
     split = evaluation_split(args.split, args.data_dir)
     print(f"evaluating {scorer.model_version} ({scorer.device_name}, {scorer.dtype_name}) on "
           f"{split.description}", file=sys.stderr)
@@ -174,17 +226,15 @@ def _run_evaluation(args: argparse.Namespace) -> Any:
                     split.contrast, progress=not args.quiet)
 
 
-def _print_agreement(args: argparse.Namespace) -> None:
+def _print_agreement(args: argparse.Namespace, scorer: Any) -> None:
     """The model against the blind annotators of the test set (``lab.scorer.agreement``)."""
     from lab.scorer.agreement import agreement, format_agreement, load_annotated
     from lab.scorer.written import written_files
-    from services.scorer.model import EmpathyScorer
 
     replies = load_annotated(written_files("annotations", args.data_dir))
     if not replies:
         print("\n(no annotated replies: no human agreement to report)")
         return
-    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
     results = scorer.score_batch([reply.request for reply in replies])
     annotators = sorted({name for reply in replies for name in reply.by_annotator})
     print(f"\nHuman agreement: {len(replies)} test replies labelled blind by two annotators "
@@ -230,12 +280,11 @@ def _rounded(values: dict[str, float]) -> dict[str, float]:
 def _print_dtype_gap(args: argparse.Namespace) -> None:
     from lab.scorer.comparison import applicability_disagreements, max_abs_score_diff
     from lab.scorer.written import evaluation_split
-    from services.scorer.model import EmpathyScorer
 
     requests = [e.request for e in evaluation_split(args.split, args.data_dir).test]
     runs = {}
     for dtype in ("fp32", "bf16"):
-        scorer = EmpathyScorer.load(args.artifact_dir, args.device, dtype)
+        scorer = _load(args, dtype)
         started = time.perf_counter()
         runs[dtype] = scorer.score_batch(requests)
         rate = len(requests) / (time.perf_counter() - started)
@@ -246,45 +295,43 @@ def _print_dtype_gap(args: argparse.Namespace) -> None:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from services.scorer.model import EmpathyScorer
+    from services.scorer.service_batches import ServiceBatches
 
-    if args.batch_size < 1:
-        print("error: --batch-size must be at least 1", file=sys.stderr)
-        return 2
-    scorer = EmpathyScorer.load(args.artifact_dir, args.device, args.dtype)
+    scorer = _load(args)
     count = 0
-    for output in score_lines(scorer, sys.stdin, args.batch_size):
-        _write(sys.stdout, output)
-        count += 1
+    with ServiceBatches(scorer, args.threads) as batches:
+        for output in score_lines(batches, sys.stdin, args.window):
+            _write(sys.stdout, output)
+            count += 1
     if not args.quiet:
         print(f"scored {count} lines with {scorer.model_version}", file=sys.stderr)
     return 0
 
 
-def score_lines(scorer: Any, lines: Iterable[str], batch_size: int) -> Iterator[dict[str, Any]]:
-    """One output object per input line, in order; valid lines are scored in batches."""
+def score_lines(batches: Any, lines: Iterable[str], window: int) -> Iterator[dict[str, Any]]:
+    """One output object per input line, in input order. Valid lines go to ``batches``
+    (``ServiceBatches``) a window at a time, which scores them shortest first."""
     from services.scorer.model.jsonl import parse_request_line
 
-    pending: list[tuple[int, Any]] = []  # (line number, request or error message)
-    for number, line in enumerate(lines, start=1):
-        try:
-            pending.append((number, parse_request_line(line)))
-        except ValueError as error:
-            pending.append((number, str(error)))
-        if sum(not isinstance(item, str) for _, item in pending) >= batch_size:
-            yield from _flush(scorer, pending)
-            pending = []
-    yield from _flush(scorer, pending)
-
-
-def _flush(scorer: Any, pending: list[tuple[int, Any]]) -> Iterator[dict[str, Any]]:
-    requests = [item for _, item in pending if not isinstance(item, str)]
-    results = iter(scorer.score_batch(requests) if requests else [])
-    for number, item in pending:
-        if isinstance(item, str):
-            yield {"error": item, "line": number}
-        else:
-            yield next(results).to_dict()
+    numbered = enumerate(lines, start=1)
+    while chunk := list(islice(numbered, window)):
+        parsed: list[tuple[int, Any]] = []  # (line number, request or error message)
+        for number, line in chunk:
+            try:
+                parsed.append((number, parse_request_line(line)))
+            except ValueError as error:
+                parsed.append((number, str(error)))
+        futures = iter(batches.submit([item for _, item in parsed if not isinstance(item, str)]))
+        for number, item in parsed:
+            if isinstance(item, str):
+                yield {"error": item, "line": number}
+                continue
+            future = next(futures)
+            failure = future.exception()  # waits; the scheduler retried the line alone
+            if failure is not None:
+                yield {"error": f"scoring failed: {failure}", "line": number}
+            else:
+                yield future.result().to_dict()
 
 
 def _write(stream: TextIO, payload: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The service's view of the empathy model: one protocol, one loader.
+"""The service's view of the empathy model: one protocol, one loader (also the CLI's and bench's).
 
 Everything else in the service depends on ``BatchScorer`` rather than on the model package, so
 the scheduler and the stream can be tested with a stand-in and the model can change inside.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 
@@ -17,7 +18,11 @@ from services.scorer.model.layered import Pause
 from services.scorer.model.schema import ScoreRequest, ScoreResult, Turn
 from services.scorer.settings import ScorerSettings
 
-__all__ = ["BatchScorer", "Pause", "ScoreRequest", "ScoreResult", "Turn", "load_scorer"]
+if TYPE_CHECKING:
+    from services.scorer.model import EmpathyScorer
+
+__all__ = ["BatchScorer", "Pause", "ScoreRequest", "ScoreResult", "Turn", "describe_model",
+           "load_model", "load_scorer"]
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +57,40 @@ def set_intra_op_threads(threads: int) -> None:
 
 def load_scorer(settings: ScorerSettings) -> BatchScorer:
     """Load the model once; seconds of work, done by the lifespan before the service is ready."""
-    from services.scorer.model import EmpathyScorer  # heavy import, kept out of module import
-
-    configure_torch_threads(settings.torch_threads)
-    scorer: BatchScorer = EmpathyScorer.load(
+    return load_model(
         artifact_dir=settings.artifact_dir, device=settings.device, dtype=settings.dtype,
-        compile=settings.compile,
+        compile=settings.compile, torch_threads=settings.torch_threads,
         # The inference scheduler runs small live batches on one thread (``threads_for``).
         team_sizes=(1, settings.torch_threads),
     )
-    log.info("model %s loaded on %s in %s%s with %d threads", scorer.model_version,
-             scorer.device_name, scorer.dtype_name,
-             " (compiled)" if scorer.compiled else "", settings.torch_threads)
+
+
+def load_model(
+    *, artifact_dir: Path | None, device: str | None, dtype: str, compile: str,
+    torch_threads: int, team_sizes: Sequence[int] = (),
+) -> EmpathyScorer:
+    """The one way a Rapport process loads the model: the service (stream and live scoring), the
+    batch CLI and the benchmark, so that all of them pick the same precision and compile choice
+    (``dtype``/``compile`` ``auto``: bf16, compiled, on CPUs with AMX; fp32, eager, elsewhere,
+    CUDA included) and run at the same speed.
+
+    Takes explicit values rather than ``ScorerSettings``, so that offline tools need none of the
+    service's secrets. ``team_sizes``: the torch thread counts the caller will run the model
+    with (a compiled encoder is warmed up for each); default ``torch_threads`` alone.
+    """
+    from services.scorer.model import EmpathyScorer  # heavy import, kept out of module import
+
+    configure_torch_threads(torch_threads)
+    scorer = EmpathyScorer.load(
+        artifact_dir=artifact_dir, device=device, dtype=dtype, compile=compile,
+        team_sizes=tuple(team_sizes) or (torch_threads,),
+    )
+    log.info("%s", describe_model(scorer, torch_threads))
     return scorer
+
+
+def describe_model(scorer: BatchScorer, torch_threads: int) -> str:
+    """One line saying what was loaded and how it runs, for logs and the CLI's stderr."""
+    how = "compiled" if scorer.compiled else "eager"
+    return (f"model {scorer.model_version} on {scorer.device_name}, {scorer.dtype_name}, {how}, "
+            f"{torch_threads} torch thread{'s' if torch_threads != 1 else ''}")
