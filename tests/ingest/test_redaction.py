@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.ingest.checksums import iban_valid, luhn_valid, spanish_dni_valid
 from services.ingest.html_text import body_text
 from services.ingest.redaction import RedactionPolicy, redact_event, redact_text
 from services.ingest.settings import RedactionSettings
+from shared.checksums import iban_valid, luhn_valid, spanish_dni_valid
 from shared.events import (
     AuthorRole,
     Channel,

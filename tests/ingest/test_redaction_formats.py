@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 from kafka import KafkaConsumer
 
-from services.ingest.checksums import luhn_valid
 from services.ingest.redaction import (
     RedactionPolicy,
     pseudonymised_id,
@@ -29,6 +28,7 @@ from services.ingest.redaction import (
     redact_text,
 )
 from services.ingest.settings import RedactionSettings
+from shared.checksums import luhn_valid
 from shared.events import (
     INTERACTIONS,
     AuthorRole,
