@@ -1,0 +1,87 @@
+"""``/team`` and ``/team/experiments/{experiment_id}``: the lead's pages.
+
+The page is a shell (``static/lead.html``) that fetches its content, rendered on the server,
+from ``/v1/teams/{team}/view.html`` or ``.../experiments/{id}.html`` with the lead's token. As
+on the practice page, the sign-in link carries the token in the query string and the page moves
+it into session storage at once; a token in the query is checked here, so a bad link or a token
+that is not a lead's gets a clear page. Without one the shell is served bare: it holds no data.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from services.coach.access import ContextDep, Principal, authenticate
+from shared.http.problems import Forbidden, RapportError
+
+router = APIRouter(tags=["team"])
+PAGE = (Path(__file__).resolve().parent / "static" / "lead.html").read_text(encoding="utf-8")
+TokenQuery = Annotated[str, Query(description="The token from a lead's sign-in link.")]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+    for status, text in ((401, "The link's token is not valid or has expired"),
+                         (403, "The token is not a team lead's"))}
+
+
+@router.get("/team", response_class=HTMLResponse, responses=_ERRORS)
+def team_page(context: ContextDep, token: TokenQuery = "") -> HTMLResponse:
+    """The team view: skills across the team, drills, calibration, disputes, experiments."""
+    return _page(context, token, page="team", title="Your team")
+
+
+@router.get("/team/experiments/{experiment_id}", response_class=HTMLResponse,
+            responses=_ERRORS)
+def experiment_page(experiment_id: str, context: ContextDep,
+                    token: TokenQuery = "") -> HTMLResponse:
+    """One before/after experiment: the change, its interval, the comparison, the CSV."""
+    return _page(context, token, page="experiment", title="Experiment",
+                 experiment_id=experiment_id)
+
+
+def _page(context: ContextDep, token: str, *, page: str, title: str,
+          experiment_id: str = "") -> HTMLResponse:
+    team_id = ""
+    if token:
+        try:
+            caller = authenticate(token, context)
+            team_id = _lead_team(caller)
+        except RapportError as exc:
+            return _message_page(exc.status, exc.detail)
+    nonce = secrets.token_urlsafe(16)
+    body = (PAGE.replace("{{NONCE}}", nonce).replace("{{PAGE}}", page)
+            .replace("{{TITLE}}", html.escape(title))
+            .replace("{{TEAM_ID}}", html.escape(team_id, quote=True))
+            .replace("{{EXPERIMENT_ID}}", html.escape(experiment_id, quote=True)))
+    return HTMLResponse(body, headers=_headers(nonce))
+
+
+def _lead_team(caller: Principal) -> str:
+    if caller.role != "lead" or caller.team_id is None:
+        raise Forbidden("this page is for team leads: open it with a lead's sign-in link")
+    return caller.team_id
+
+
+def _message_page(status: int, message: str) -> HTMLResponse:
+    body = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<title>Rapport team</title></head><body><main><h1>Team</h1>"
+            f"<p role=\"alert\">{html.escape(message)}</p></main></body></html>")
+    return HTMLResponse(body, status_code=status, headers=_headers(None))
+
+
+def _headers(nonce: str | None) -> dict[str, str]:
+    sources = f"'nonce-{nonce}'" if nonce else "'none'"
+    return {
+        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
+                                    f"style-src {sources}; connect-src 'self'; "
+                                    "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                                    "frame-ancestors 'none'"),
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
