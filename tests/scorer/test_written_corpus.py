@@ -42,7 +42,8 @@ def test_the_training_corpus_is_big_and_varied(corpus: WrittenCorpus) -> None:
     assert len({conversation_of(e.id) for e in authored}) >= 1000
     industries = {e.situation.split(".")[0] for e in authored}
     assert len(industries) >= 15, sorted(industries)
-    assert {e.request.channel for e in authored} == set(CHANNELS) - {"other"}
+    # Every named channel; "other" (in-game chat, a patient portal) is welcome but not required.
+    assert {e.request.channel for e in authored} >= set(CHANNELS) - {"other"}
     disclosed = {e.vulnerability for e in authored if e.vulnerability}
     assert disclosed == set(VULNERABILITIES)
     assert sum(e.vulnerability is None for e in authored) > len(authored) / 2
