@@ -8,8 +8,8 @@ setting from, highest precedence first:
 1. the process environment (what this shell exported);
 2. ``.run/stack.env`` in the working directory, when a stack wrote one;
 3. ``deploy/local/dev.env`` (the public placeholders ``make up`` itself starts from), only when
-   there is no stack file and the tool's service is in the ``development`` environment (the
-   default).
+   there is no stack file and ``RAPPORT_<SVC>_ENVIRONMENT=development`` is exported: like the
+   services, a tool defaults to production and never falls back to public placeholders unasked.
 
 A setting found in none of them is missing: tools report it rather than invent a value.
 """
@@ -89,7 +89,7 @@ def tool_environment(service: str, *, cwd: Path | None = None) -> ToolEnvironmen
     if stack_file.is_file():
         return ToolEnvironment(stack_file, _stack_keys(read_env_file(stack_file)),
                                from_stack=True)
-    environment = os.environ.get(f"RAPPORT_{service.upper()}_ENVIRONMENT") or "development"
+    environment = os.environ.get(f"RAPPORT_{service.upper()}_ENVIRONMENT") or "production"
     if environment == "development" and DEV_ENV.is_file():
         return ToolEnvironment(DEV_ENV, _stack_keys(read_env_file(DEV_ENV)))
     return ToolEnvironment(None)

@@ -16,6 +16,10 @@ from tests.support.kafka_broker import kafka_broker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The services default to production; the tests run them in development (placeholder secrets,
+# open scorer API) as `make up` does, unless a test asks for another environment itself.
+for _service in ("INGEST", "SCORER", "COACH"):
+    os.environ[f"RAPPORT_{_service}_ENVIRONMENT"] = "development"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import secrets
 import tempfile
 import time
 import uuid
@@ -102,7 +103,10 @@ def run(args: argparse.Namespace) -> None:
     events = make_events(args.events, args.agents, args.teams)
     produce_s = produce(kafka, events)
 
+    # The production environment (the default) wants real secrets; the bench serves no HTTP.
     settings = CoachSettings(kafka=kafka, database=DatabaseSettings(url=database_url),
+                             admin_token=secrets.token_hex(16), link_secret=secrets.token_hex(16),
+                             scorer_token=secrets.token_hex(16),
                              consumer_group=f"bench-coach-{uuid.uuid4().hex[:6]}",
                              max_poll_records=args.max_poll_records)
     producer = create_producer(kafka, client_suffix="bench-coach-assign")

@@ -50,6 +50,7 @@ import argparse
 import asyncio
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -96,6 +97,8 @@ def _server(args: argparse.Namespace, prefix: str, database_url: str) -> subproc
            "RAPPORT_INGEST_KAFKA__TOPIC_PREFIX": prefix,
            "RAPPORT_INGEST_DATABASE__URL": database_url,
            "RAPPORT_WEBHOOK_SECRET_GENERIC": SECRET,
+           # Measured as deployed: the production environment, which wants a real key.
+           "RAPPORT_INGEST_PSEUDONYM_KEY": secrets.token_hex(16),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     uvicorn = ["-m", "uvicorn", "services.ingest.app:create_app", "--factory", "--host",
                "127.0.0.1", "--port", str(args.port), "--no-access-log", "--log-level",

@@ -31,7 +31,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.sample.replay import TEAM_TRAFFIC, TRAFFIC
+from deploy.sample.replay import GRATITUDE_TRAFFIC, TEAM_TRAFFIC, TRAFFIC
 from shared.local_stack import DEV_ENV, STACK_ENV, is_stack_key, read_env_file, write_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,13 +199,19 @@ def wait_ready(service: Service) -> None:
 def replay_sample() -> None:
     ingest = SERVICES[0]
     say("replaying the bundled sample of helpdesk traffic")
-    for folder in (TRAFFIC, TEAM_TRAFFIC):  # every provider, then a team with enough replies
+    # Every provider, then a team with enough replies, then ratings of the team's chats.
+    for folder in (TRAFFIC, TEAM_TRAFFIC, GRATITUDE_TRAFFIC):
         result = subprocess.run(
             [PYTHON, "-m", "deploy.sample.replay", "--url", ingest.url, "--traffic",
              str(folder)], cwd=ROOT, check=False
         )
         if result.returncode != 0:
             raise SystemExit("sample replay failed (see above)")
+    # Six weeks of dated chats (relative to today) for the team page's before/after experiment.
+    result = subprocess.run([PYTHON, "-m", "deploy.sample.history", "--url", ingest.url],
+                            cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise SystemExit("sample history replay failed (see above)")
 
 
 def wait_for_results(timeout_s: float = 90.0) -> dict[str, object]:
@@ -290,6 +296,18 @@ Try (from {ROOT}):
   echo '{sample_line}' | .venv/bin/python -m services.scorer score
   .venv/bin/python -m deploy.sample.replay
 {sign_in_lines(summary)}
+
+The sample team's lead (team view, before/after experiments over six weeks of history):
+  .venv/bin/python -m services.coach issue-link --lead generic:sample-chat-team:lead-1 \\
+      --team generic:sample-chat-team
+Its calibration circles and disputes: /team/calibration and /team/disputes with that link's
+token; lines waiting for approval into the team phrasebook: /lines; customers' thanks for the
+team's retro: /gratitude (an agent's link opens the same two pages for that agent).
+Two reviewers to name in a circle, each with a link of their own:
+  .venv/bin/python -m services.coach issue-link --reviewer generic:sample-chat-team:reviewer-1 \\
+      --team generic:sample-chat-team
+  .venv/bin/python -m services.coach issue-link --reviewer generic:sample-chat-team:reviewer-2 \\
+      --team generic:sample-chat-team
 
 Stop everything with: make down
 """)

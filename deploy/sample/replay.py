@@ -32,6 +32,9 @@ TRAFFIC = Path(__file__).resolve().parent / "traffic"
 # file's description): enough evidence for a weekly focus at the production minimum. ``make up``
 # replays it after TRAFFIC (``--traffic deploy/sample/team``).
 TEAM_TRAFFIC = Path(__file__).resolve().parent / "team"
+# Satisfaction ratings (high, middling and low, with comments) and customers' follow-ups for
+# the team's conversations: the gratitude spotlight's sample. Replayed after TEAM_TRAFFIC.
+GRATITUDE_TRAFFIC = Path(__file__).resolve().parent / "gratitude"
 
 
 def ingest_settings(*, from_env_only: bool) -> IngestSettings:

@@ -16,24 +16,41 @@ from services.coach import (
     routes_admin,
     routes_agents,
     routes_assignments,
+    routes_calibration,
+    routes_disputes,
+    routes_gratitude,
+    routes_home,
+    routes_lead_pages,
+    routes_lines,
+    routes_lines_pages,
     routes_practice,
+    routes_reflections,
+    routes_roleplay,
     routes_scenarios,
+    routes_team,
+    routes_team_pages,
 )
 from services.coach.announcer import create_announcer
 from services.coach.assignment_service import AssignmentService
+from services.coach.calibration_metrics import publish_calibration_metrics
 from services.coach.context import CoachContext
+from services.coach.gratitude_consumer import gratitude_group, make_gratitude_loop
+from services.coach.message_texts import make_text_loop
 from services.coach.metrics import CONSUMER_LAG
 from services.coach.policy import AssignmentPolicy
+from services.coach.retention import RETENTION_METRICS, coach_sweeps
 from services.coach.scenario_library import ScenarioLibrary, load_library
 from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
 from services.coach.scorer_client import ScorerClient
 from services.coach.settings import CoachSettings
 from services.coach.timeutil import Clock, utc_now
-from shared.events.topics import ASSIGNMENTS
+from shared.events.topics import ASSIGNMENTS, INTERACTIONS, SCORES
+from shared.http.docs import create_service_app
 from shared.http.health import install_health_routes
 from shared.http.metrics import HttpMetricsMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka.runner import BackgroundConsumer
+from shared.retention import RetentionJob
 from shared.runtime import Clients, open_clients, standard_checks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -42,6 +59,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
                library: ScenarioLibrary | None = None) -> FastAPI:
     settings = settings or CoachSettings()
+    settings.require_serving_secrets()
     running: dict[str, object] = {}
 
     @asynccontextmanager
@@ -54,6 +72,12 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
             clients = open_clients(settings, service="coach", migrations=MIGRATIONS,
                                    version_table="alembic_version_coach")
             opened.callback(clients.close)
+            retention = RetentionJob(service="coach", engine=clients.engine,
+                                     sweeps=coach_sweeps(settings.retention),
+                                     schedule=settings.retention, metrics=RETENTION_METRICS,
+                                     clock=clock)
+            retention.start()
+            opened.callback(retention.stop)
             announcer = create_announcer(settings.announce_webhook_url,
                                          timeout_s=settings.announce_timeout_s)
             opened.callback(announcer.close)
@@ -76,7 +100,8 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
                                         clock=clock, after_batch=service.assign_unassigned)
             consumer = BackgroundConsumer(
                 lambda: make_score_loop(settings, producer=clients.producer, handler=handler))
-            consumer.report_lag(CONSUMER_LAG)
+            consumer.report_lag(CONSUMER_LAG, group=settings.consumer_group,
+                                topic=settings.kafka.topic(SCORES))
             app.state.coach = CoachContext(settings=settings, engine=clients.engine,
                                            library=scenarios, assignments=service,
                                            scorer=scorer, clock=clock)
@@ -86,16 +111,38 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
             opened.callback(running.clear)
             consumer.start()
             opened.callback(consumer.stop)
+            # The conversations' texts, for calibration circles and disputes (message_texts.py).
+            texts = BackgroundConsumer(lambda: make_text_loop(
+                settings, producer=clients.producer, engine=clients.engine))
+            texts.start()
+            opened.callback(texts.stop)
+            with clients.engine.connect() as connection:  # the gauges from the stored circles
+                publish_calibration_metrics(connection, clock())
+            # Customers' praise for the gratitude spotlight (gratitude_consumer.py).
+            praise = BackgroundConsumer(lambda: make_gratitude_loop(
+                settings, producer=clients.producer, engine=clients.engine))
+            praise.report_lag(CONSUMER_LAG, group=gratitude_group(settings),
+                              topic=settings.kafka.topic(INTERACTIONS))
+            praise.start()
+            opened.callback(praise.stop)
             yield
 
-    app = FastAPI(title="Rapport coach", version="0.1.0", lifespan=lifespan,
-                  description="Skill profiles from live scores, weekly drills aimed at each "
-                              "agent's weakest rubric dimension, and a practice page.")
+    app = create_service_app(title="Rapport coach", version="0.1.0", lifespan=lifespan,
+                             description="Skill profiles from live scores, weekly drills aimed "
+                                         "at each agent's weakest rubric dimension, and a "
+                                         "practice page.")
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_coach")
     install_problem_handlers(app)
     install_health_routes(app, lambda: _checks(settings, running))
     for module in (routes_agents, routes_scenarios, routes_assignments, routes_admin,
-                   routes_practice):
+                   routes_practice, routes_reflections, routes_home, routes_roleplay):
+        app.include_router(module.router)
+    # Issue 15, part 6/7: the lead's team view and before/after experiments.
+    for module in (routes_team, routes_lead_pages):
+        app.include_router(module.router)
+    for module in (routes_lines, routes_lines_pages, routes_gratitude):  # issue 15, parts 4-5
+        app.include_router(module.router)
+    for module in (routes_calibration, routes_disputes, routes_team_pages):  # parts 1-2
         app.include_router(module.router)
     return app
 

@@ -49,11 +49,13 @@ class Series:
 
 
 def render_chart(weeks: Sequence[str], series: Sequence[Series], *,
-                 chart_id: str = "score-chart") -> str:
+                 chart_id: str = "score-chart", title: str | None = None,
+                 description: str | None = None) -> str:
     """An SVG document: one line per skill over ``weeks`` (oldest first), gaps where a skill had
-    no scored reply that week."""
-    title = "Your average score per skill, week by week"
-    description = describe(weeks, series)
+    no scored reply that week. ``title`` / ``description`` replace the agent's own wording (the
+    team view charts a team)."""
+    title = title or "Your average score per skill, week by week"
+    description = description or describe(weeks, series)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" id="{chart_id}" '

@@ -1,4 +1,11 @@
-"""``python -m services.coach issue-link --agent <agent id> [--ttl-hours 72] [--base-url URL]``.
+"""``python -m services.coach issue-link --agent <agent id> [--ttl-hours 72] [--base-url URL]``;
+``python -m services.coach issue-link --lead|--reviewer <user id> --team <provider:account>``;
+``python -m services.coach export-labels --circle <id> | --disputes [--team T] --out FILE``;
+``python -m services.coach export-roleplay-labels --roleplay <id> --out FILE``
+(``services.coach.roleplay_cli``);
+``python -m services.coach experiment-csv --experiment <id> [--out FILE]``
+(``services.coach.experiment_cli``);
+``python -m services.coach erase --agent <agent id> [--dry-run]`` (``services.coach.erasure``).
 
 Prints the sign-in link on stdout (and when it expires on stderr). The link's token is also a
 bearer token for the API, limited to that agent's own data.
@@ -22,12 +29,28 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.coach.links import issue_token, sign_in_link
+from services.coach import experiment_cli, roleplay_cli
+from services.coach.erasure import erasure_steps
+from services.coach.label_export import (
+    LabelExportError,
+    circle_label_records,
+    dispute_label_records,
+    write_jsonl,
+)
+from services.coach.links import (
+    StaffRole,
+    issue_staff_token,
+    issue_token,
+    parse_team_id,
+    sign_in_link,
+    staff_sign_in_link,
+)
 from services.coach.profile_store import agent_is_known, some_agent_ids
 from services.coach.settings import CoachSettings
 from services.coach.tables import dimension_profiles
 from services.coach.timeutil import Clock, utc_now
 from shared.db.engine import create_db_engine, normalise_url
+from shared.erasure import ErasureError, add_erase_arguments, person_from, run_erase
 from shared.events.ids import parse_agent_id
 from shared.local_stack import tool_environment
 from shared.settings import PLACEHOLDER_SECRETS
@@ -45,21 +68,50 @@ class CliError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.coach",
-                                     description="Rapport coach: run the service (no arguments) "
-                                                 "or issue an agent's sign-in link.")
+                                     description="Rapport coach: run the service (no arguments), "
+                                                 "issue an agent's sign-in link or erase an "
+                                                 "agent's data.")
     commands = parser.add_subparsers(dest="command", required=True)
     issue = commands.add_parser(
         "issue-link", help="print a signed, expiring sign-in link",
         description="Print a sign-in link for an agent the coach has scores for, signed with the "
                     "coach's RAPPORT_COACH_LINK_SECRET (environment, then .run/stack.env from "
                     "`make up`, then deploy/local/dev.env in development).")
-    issue.add_argument("--agent", required=True, help="qualified agent id, provider:account:user")
+    who = issue.add_mutually_exclusive_group(required=True)
+    who.add_argument("--agent", help="qualified agent id, provider:account:user")
+    who.add_argument("--lead", help="a team lead's helpdesk user id, provider:account:user "
+                                    "(with --team): the team's circles, disputes and views")
+    who.add_argument("--reviewer", help="a reviewer's helpdesk user id (with --team): rates "
+                                        "the calibration circles they are asked to")
+    issue.add_argument("--team", default=None,
+                       help="the team (helpdesk account, provider:account) a lead or reviewer "
+                            "acts for")
     issue.add_argument("--ttl-hours", type=float, default=None,
                        help="hours until the link expires "
                             "(default: RAPPORT_COACH_LINK_TTL_HOURS, 72)")
     issue.add_argument("--base-url", default=None,
                        help="public URL of the coach (default: RAPPORT_COACH_PUBLIC_BASE_URL)")
     issue.add_argument("--assignment", default=None, help="link straight to one drill")
+    issue.add_argument("--roleplay", default=None,
+                       help="link straight to a role-play session the agent takes part in")
+    export = commands.add_parser(
+        "export-labels", help="write agreed ratings as human labels for the scorer's training",
+        description="Write a calibration circle's agreed ratings (or the corrections of "
+                    "disputes) as JSONL human labels, the format `python -m services.scorer "
+                    "train --human-labels` reads (lab/scorer/human_labels.py).")
+    source = export.add_mutually_exclusive_group(required=True)
+    source.add_argument("--circle", help="a calibration circle's id")
+    source.add_argument("--disputes", action="store_true",
+                        help="every corrected dispute (of --team, if given)")
+    export.add_argument("--team", default=None, help="with --disputes: one team only")
+    export.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
+    roleplay_cli.add_parser(commands)
+    experiment_cli.add_parser(commands)
+    erase = commands.add_parser(
+        "erase", help="remove one agent's rows from every coach table",
+        description="Remove every row about one agent from the coach's database in one "
+                    "transaction and print how many each table held (shared/erasure.py).")
+    add_erase_arguments(erase)
     return parser
 
 
@@ -68,6 +120,28 @@ def run_cli(argv: list[str], *, settings: CoachSettings | None = None,
     """Run a command; without ``settings`` they are read as described above (from ``cwd``)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "erase":
+        return _erase(args, parser, settings, cwd)
+    if args.command == "export-labels":
+        return _export_labels(args, settings, cwd)
+    if args.command == experiment_cli.COMMAND:
+        try:
+            settings = settings or load_settings(cwd)
+        except CliError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        return experiment_cli.export_experiment_csv(args, settings)
+    if args.command == roleplay_cli.COMMAND:
+        try:
+            settings = settings or load_settings(cwd)
+        except CliError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        return roleplay_cli.export_roleplay_labels(args, settings)
+    if args.agent is None:
+        return _issue_staff_link(args, parser, settings, clock, cwd)
+    if args.team is not None:
+        parser.error("--team goes with --lead or --reviewer; an agent's team is their account")
     try:
         parse_agent_id(args.agent)
     except ValueError as exc:
@@ -85,9 +159,78 @@ def run_cli(argv: list[str], *, settings: CoachSettings | None = None,
         return exc.exit_code
     expires_at = clock() + timedelta(hours=ttl_hours or settings.link_ttl_hours)
     token = issue_token(args.agent, secret, expires_at=expires_at)
-    print(sign_in_link(args.base_url or settings.public_base_url, token, args.assignment))
+    base_url = args.base_url or settings.public_base_url
+    print(roleplay_cli.roleplay_link(base_url, token, args.roleplay) if args.roleplay
+          else sign_in_link(base_url, token, args.assignment))
     print(f"expires {expires_at.isoformat(timespec='seconds')}", file=sys.stderr)
     return 0
+
+
+def _issue_staff_link(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                      settings: CoachSettings | None, clock: Clock, cwd: Path | None) -> int:
+    role: StaffRole = "lead" if args.lead is not None else "reviewer"
+    person = args.lead if args.lead is not None else args.reviewer
+    if args.team is None:
+        parser.error(f"--{role} needs --team provider:account")
+    if args.assignment is not None or getattr(args, "roleplay", None) is not None:
+        parser.error("--assignment and --roleplay are for an agent's link")
+    try:
+        parse_agent_id(person)
+        parse_team_id(args.team)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.ttl_hours is not None and args.ttl_hours <= 0:
+        parser.error("--ttl-hours must be positive")
+    try:
+        if settings is None:
+            settings = load_settings(cwd)
+        secret = link_secret(settings)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    expires_at = clock() + timedelta(hours=args.ttl_hours or settings.link_ttl_hours)
+    token = issue_staff_token(person, role, args.team, secret, expires_at=expires_at)
+    print(staff_sign_in_link(args.base_url or settings.public_base_url, token, role))
+    print(f"expires {expires_at.isoformat(timespec='seconds')}", file=sys.stderr)
+    return 0
+
+
+def _export_labels(args: argparse.Namespace, settings: CoachSettings | None,
+                   cwd: Path | None) -> int:
+    try:
+        if settings is None:
+            settings = load_settings(cwd)
+        engine = create_db_engine(normalise_url(settings.database.url))
+        try:
+            with engine.connect() as connection:
+                records = (circle_label_records(connection, args.circle)
+                           if args.circle is not None
+                           else dispute_label_records(connection, team_id=args.team))
+        finally:
+            engine.dispose()
+    except (CliError, LabelExportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"error: cannot read the coach's database: {type(exc).__name__}: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    written = write_jsonl(records, args.out)
+    print(f"{written} human label record(s) written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _erase(args: argparse.Namespace, parser: argparse.ArgumentParser,
+           settings: CoachSettings | None, cwd: Path | None) -> int:
+    person = person_from(args, parser)
+    try:
+        if settings is None:
+            settings = load_settings(cwd)
+        return run_erase(settings, service="coach", person=person,
+                         steps=erasure_steps(person), dry_run=args.dry_run, out=sys.stdout)
+    except (CliError, ErasureError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def load_settings(cwd: Path | None = None) -> CoachSettings:

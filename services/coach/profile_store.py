@@ -17,8 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.coach.dimensions import as_dimension
+from services.coach.evidence_quotes import record_quotes
+from services.coach.message_scores import record_message_scores
 from services.coach.profile_math import WeightedStats, merge
 from services.coach.score_batches import ProfileKey, ScoreBatch, aggregate_scores, team_id
+from services.coach.score_history import record_weekly_scores
 from services.coach.tables import agent_channels, dimension_profiles, score_events
 from services.coach.timeutil import as_utc
 from services.coach.upserts import bulk_upsert
@@ -41,6 +44,7 @@ def apply_score_events(connection: sa.Connection, events: Sequence[ScoreEvent], 
                        half_life_s: float, now: datetime) -> BatchOutcome:
     batch = aggregate_scores(events, half_life_s)
     already = _applied_event_ids(connection, batch.event_agents)
+    fresh = events
     if already:
         fresh = [e for e in events if e.event_id not in already]
         batch = aggregate_scores(fresh, half_life_s)
@@ -55,15 +59,21 @@ def apply_score_events(connection: sa.Connection, events: Sequence[ScoreEvent], 
     rows = _merged_rows(connection, batch, half_life_s, now)
     _upsert_profiles(connection, rows)
     _upsert_channels(connection, batch)
+    # The home page's weekly chart and quoted evidence, in the same transaction as the profile.
+    record_weekly_scores(connection, fresh)
+    record_quotes(connection, fresh)
+    record_message_scores(connection, fresh)  # what before/after experiments average
     return BatchOutcome(applied=len(batch.event_agents), duplicates=len(already),
                         rows_updated=len(rows))
 
 
-def load_profiles(connection: sa.Connection,
-                  agent_ids: Collection[str]) -> dict[str, dict[Dimension, WeightedStats]]:
+def load_profiles(connection: sa.Connection, agent_ids: Collection[str], *,
+                  for_update: bool = False) -> dict[str, dict[Dimension, WeightedStats]]:
     found: dict[str, dict[Dimension, WeightedStats]] = {}
     for chunk in _chunks(list(agent_ids)):
         query = sa.select(*_STATS_COLUMNS).where(dimension_profiles.c.agent_id.in_(chunk))
+        if for_update:  # PostgreSQL: a dispute's correction (score_corrections) waits, or we do
+            query = query.with_for_update()
         for row in connection.execute(query):
             found.setdefault(row.agent_id, {})[as_dimension(row.dimension)] = _stats(row)
     return found
@@ -133,7 +143,8 @@ def _applied_event_ids(connection: sa.Connection, event_ids: Collection[str]) ->
 
 def _merged_rows(connection: sa.Connection, batch: ScoreBatch, half_life_s: float,
                  now: datetime) -> list[dict[str, object]]:
-    stored = load_profiles(connection, {agent_id for agent_id, _ in batch.stats})
+    stored = load_profiles(connection, {agent_id for agent_id, _ in batch.stats},
+                           for_update=True)
     rows = []
     for key, fresh in batch.stats.items():
         previous = stored.get(key[0], {}).get(key[1])

@@ -77,3 +77,50 @@ attempts = sa.Table(
     sa.Column("model_version", sa.String(120), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# An agent's answers to a drill's reflection questions; saving a question again replaces its
+# answer. The question text is kept as asked (scenario wording may change later).
+reflections = sa.Table(
+    "coach_reflections", metadata,
+    sa.Column("assignment_id", sa.String(ID + 40),
+              sa.ForeignKey("coach_assignments.assignment_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("question_index", sa.Integer, primary_key=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# An agent's scores summed per dimension and ISO week of the message (the home page's chart and
+# "what changed since last week"): plain sums, so a batch adds to them in SQL.
+weekly_scores = sa.Table(
+    "coach_weekly_scores", metadata,
+    sa.Column("agent_id", sa.String(ID), primary_key=True),
+    sa.Column("dimension", sa.String(40), primary_key=True),
+    sa.Column("week", sa.String(8), primary_key=True),
+    sa.Column("sum_score", sa.Float, nullable=False),
+    sa.Column("scored_count", sa.Integer, nullable=False),
+)
+
+# The few most recent evidence sentences per agent and dimension (the scorer's quotes of the
+# agent's own reply), shown back to that agent as the evidence behind the focus. Slots
+# 0..n-1, newest first; a batch rewrites the slots of what it touched, so rows never pile up.
+recent_evidence = sa.Table(
+    "coach_recent_evidence", metadata,
+    sa.Column("agent_id", sa.String(ID), primary_key=True),
+    sa.Column("dimension", sa.String(40), primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.String(ID), nullable=False),
+    sa.Column("message_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("channel", sa.String(40), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    # JSON text: the bulk upsert sends columns as PostgreSQL arrays, which
+    # flatten JSON lists.
+    sa.Column("sentences", sa.Text, nullable=False),
+)
+
+# Issue 15's tables, in modules of their own; imported here so ``metadata`` holds them all.
+from services.coach import calibration_tables as _calibration_tables  # noqa: E402,F401
+from services.coach import experiment_tables as _experiment_tables  # noqa: E402,F401
+from services.coach import lines_tables as _lines_tables  # noqa: E402,F401
+from services.coach import roleplay_tables as _roleplay_tables  # noqa: E402,F401

@@ -15,15 +15,19 @@ from services.ingest.hubspot_api import HubSpotMessages
 from services.ingest.ledger_writer import LedgerWriter
 from services.ingest.pipeline import IngestPipeline
 from services.ingest.providers import build_providers
+from services.ingest.pseudonyms import Pseudonyms
 from services.ingest.publisher import EventPublisher
 from services.ingest.redaction import RedactionPolicy
+from services.ingest.retention import RETENTION_METRICS, ingest_sweeps
 from services.ingest.settings import IngestSettings
 from services.ingest.webhook_openapi import document_webhook_route
 from services.ingest.webhooks import install_webhook_routes
 from shared.events import INTERACTIONS
+from shared.http.docs import create_service_app
 from shared.http.health import install_health_routes
 from shared.http.metrics import HttpMetricsMiddleware
 from shared.http.problems import install_problem_handlers
+from shared.retention import RetentionJob
 from shared.runtime import Clients, open_clients, standard_checks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -78,6 +82,11 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         async with AsyncExitStack() as opened:
             clients = open_ingest_clients(settings)
             opened.callback(clients.close)
+            retention = RetentionJob(service="ingest", engine=clients.engine,
+                                     sweeps=ingest_sweeps(settings.retention),
+                                     schedule=settings.retention, metrics=RETENTION_METRICS)
+            retention.start()
+            opened.callback(retention.stop)
             pipeline_parts = open_pipeline(settings, clients)
             opened.push_async_callback(pipeline_parts.aclose)
             runtime["main"] = (clients, pipeline_parts)
@@ -87,11 +96,13 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     def pipeline() -> IngestPipeline:
         return runtime["main"][1].pipeline
 
-    app = FastAPI(title="Rapport ingest", version="0.1.0", lifespan=lifespan)
+    app = create_service_app(title="Rapport ingest", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
     install_health_routes(app, lambda: standard_checks(
         settings, runtime["main"][0] if "main" in runtime else None))
-    providers = build_providers(salesforce_org_ids=settings.salesforce_org_ids)
+    providers = build_providers(
+        salesforce_org_ids=settings.salesforce_org_ids,
+        pseudonyms=Pseudonyms.from_secret(settings.pseudonym_key.get_secret_value()))
     install_webhook_routes(app, settings=settings, providers=providers, pipeline=pipeline)
     document_webhook_route(app, list(providers))
     # Added last, so outermost of the user middleware: it also times the webhook fast path.

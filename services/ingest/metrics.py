@@ -10,6 +10,9 @@
 - ``rapport_ingest_api_fetches_total{provider, result}``: calls to a helpdesk API for content a
   webhook did not carry (HubSpot): ok, retried, gave_up.
 - ``rapport_ingest_backfill_records_total{provider}``: records imported by the backfill CLI.
+- ``rapport_ingest_retention_removed_total{store}``: ledger rows the retention job removed
+  (store: deliveries).
+- ``rapport_ingest_retention_last_success_timestamp_seconds``: when a retention run last finished.
 
 Labels are bounded: provider names come from the fixed list, never from ids or paths.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 from services.ingest.providers import PROVIDER_NAMES
 from services.ingest.redaction import KINDS
@@ -45,6 +48,10 @@ REDACTIONS = Counter("rapport_ingest_redactions_total",
 API_FETCHES = Counter("rapport_ingest_api_fetches_total",
                       "Helpdesk API calls for content a webhook did not carry.",
                       ["provider", "result"])
+RETENTION_REMOVED = Counter("rapport_ingest_retention_removed_total",
+                            "Rows removed by the retention job.", ["store"])
+RETENTION_LAST_SUCCESS = Gauge("rapport_ingest_retention_last_success_timestamp_seconds",
+                               "Unix time the retention job last finished a run.")
 BACKFILL_RECORDS = Counter("rapport_ingest_backfill_records_total",
                            "Records imported by the backfill CLI.", ["provider"])
 
@@ -60,6 +67,7 @@ for _result in ("ok", "retried", "gave_up"):
     API_FETCHES.labels("hubspot", _result)
 for _provider in ("zendesk", "intercom"):
     BACKFILL_RECORDS.labels(_provider)
+RETENTION_REMOVED.labels("deliveries")
 
 
 # ``labels()`` takes a lock and builds a key on every call; the hot path keeps the children.

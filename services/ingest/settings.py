@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from shared.retention import RetentionSchedule, keep_days
 from shared.settings import ServiceSettings
 
 WEBHOOK_SECRET_PREFIX = "RAPPORT_WEBHOOK_SECRET_"
@@ -44,6 +45,20 @@ class HubSpotApiSettings(BaseModel):
     max_attempts: int = Field(default=3, ge=1)
     max_retry_wait_s: float = Field(default=1.0, ge=0)
 
+    @field_validator("access_token", mode="before")
+    @classmethod
+    def _empty_token_is_unset(cls, value: Any) -> Any:
+        # docker-compose passes an unset one as "": that is no token, not "Bearer ".
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class IngestRetention(RetentionSchedule):
+    """``RAPPORT_INGEST_RETENTION__DELIVERIES_DAYS=30`` (docs/operations.md)."""
+
+    # The ledger only answers "published already?"; senders stop retrying within days. A
+    # delivery sent again after this is published again (the sinks dedupe on message ids).
+    deliveries_days: int = keep_days(30, "delivery ledger rows")
+
 
 class IngestSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RAPPORT_INGEST_", env_nested_delimiter="__",
@@ -70,6 +85,7 @@ class IngestSettings(ServiceSettings):
     # and scorer), so it is set once per deployment; the placeholder works only in development.
     pseudonym_key: SecretStr = SecretStr("changeme")
     hubspot: HubSpotApiSettings = Field(default_factory=HubSpotApiSettings)
+    retention: IngestRetention = Field(default_factory=IngestRetention)
 
     @model_validator(mode="before")
     @classmethod

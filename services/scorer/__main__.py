@@ -1,4 +1,5 @@
-"""``python -m services.scorer``: run the service; ``train|evaluate|score ...``: the model CLI."""
+"""``python -m services.scorer``: run the service; ``train|evaluate|score ...``: the model CLI;
+``erase --agent ID | --customer ID``: remove one person's rows (``services.scorer.erasure``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ MODEL_COMMANDS = frozenset({"train", "evaluate", "score"})
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["erase"]:
+        from services.scorer.erasure import erasure_steps
+        from services.scorer.settings import ScorerSettings
+        from shared.erasure import erase_main
+
+        return erase_main(argv[1:], service="scorer", settings_class=ScorerSettings,
+                          steps=erasure_steps)
     if argv and (argv[0] in MODEL_COMMANDS or argv[0] in ("-h", "--help")):
         from services.scorer.cli import main as model_cli
 
         return int(model_cli(argv) or 0)
     if argv:
         print(f"unknown command {argv[0]!r}; use no arguments to run the service, or one of "
-              f"{', '.join(sorted(MODEL_COMMANDS))}", file=sys.stderr)
+              f"{', '.join(sorted(MODEL_COMMANDS | {'erase'}))}", file=sys.stderr)
         return 2
     run_service()
     return 0

@@ -19,15 +19,19 @@ from services.scorer import metrics
 from services.scorer.consumer import build_consumer_loop
 from services.scorer.inference_scheduler import BatchPolicy, InferenceScheduler
 from services.scorer.live import install_api_routes
+from services.scorer.retention import RETENTION_METRICS, scorer_sweeps
 from services.scorer.scoring_model import BatchScorer, load_scorer, set_intra_op_threads
 from services.scorer.service_state import ScorerState
 from services.scorer.settings import ScorerSettings
 from services.scorer.stream import StreamScorer
+from shared.events.topics import INTERACTIONS
+from shared.http.docs import create_service_app
 from shared.http.health import install_health_routes
 from shared.http.metrics import HttpMetricsMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka.consumer import ConsumerLoop
 from shared.kafka.runner import BackgroundConsumer
+from shared.retention import RetentionJob
 from shared.runtime import Clients, open_clients
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -62,6 +66,11 @@ def create_app(settings: ScorerSettings | None = None, *,
                 version_table="alembic_version_scorer",
             )
             opened.push_async_callback(asyncio.to_thread, _close_clients, state)
+            retention = RetentionJob(service="scorer", engine=state.clients.engine,
+                                     sweeps=scorer_sweeps(settings.retention),
+                                     schedule=settings.retention, metrics=RETENTION_METRICS)
+            retention.start()
+            opened.push_async_callback(asyncio.to_thread, retention.stop)
             model = scorer if scorer is not None else await asyncio.to_thread(load_scorer,
                                                                              settings)
             metrics.set_model_info(version=model.model_version, dtype=model.dtype_name,
@@ -74,13 +83,14 @@ def create_app(settings: ScorerSettings | None = None, *,
             opened.push_async_callback(asyncio.to_thread, _stop_scheduler, state)
             if settings.consume:
                 state.consumer = BackgroundConsumer(lambda: _consumer_loop(settings, state))
-                state.consumer.report_lag(metrics.CONSUMER_LAG)
+                state.consumer.report_lag(metrics.CONSUMER_LAG, group=settings.group_id,
+                                          topic=settings.kafka.topic(INTERACTIONS))
                 state.consumer.start()
                 # Stopped first: its batch in flight needs the scheduler and the producer.
                 opened.push_async_callback(asyncio.to_thread, _stop_consumer, state)
             yield
 
-    app = FastAPI(title="Rapport scorer", version="0.1.0", lifespan=lifespan)
+    app = create_service_app(title="Rapport scorer", version="0.1.0", lifespan=lifespan)
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_scorer")
     install_problem_handlers(app)
     install_health_routes(app, lambda: state.readiness_checks(settings), state.liveness_checks)

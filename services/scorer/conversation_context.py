@@ -4,16 +4,24 @@ Pure functions over a conversation's stored messages in order. Only what the cus
 counts as context: internal notes never do, and system messages ("ticket reassigned") are not
 turns. For an agent reply, ``customer`` is every customer message since the previous agent reply
 and ``history`` the visible turns before them (bots included: the customer read them too).
+
+A reply needs only the end of its conversation: the customer's words since the previous agent
+reply and ``max_history_turns`` turns before them. ``load_context`` reads that much (the last
+rows, by index, with a LIMIT) and widens the read only while it provably falls short, so the cost
+of a new reply does not grow with the length of its conversation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from services.scorer.scoring_model import ScoreRequest, Turn
 
 VISIBLE_ROLES = frozenset({"customer", "agent", "bot"})
+# Rows read beyond the history and the replies themselves at first: room for the customer's
+# messages since the last agent reply (usually one or two) and for what arrived after a reply.
+FIRST_READ_SLACK = 8
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,18 @@ class StoredMessage:
     role: str
     public: bool
     body: str
+
+
+@dataclass(frozen=True)
+class ContextWindow:
+    """The last ``limit`` stored messages of one conversation."""
+
+    conversation_key: str
+    limit: int
+
+
+# Reads the windows' messages, each conversation's oldest first.
+FetchWindows = Callable[[Sequence[ContextWindow]], Mapping[str, Sequence[StoredMessage]]]
 
 
 @dataclass(frozen=True)
@@ -49,15 +69,72 @@ def requests_for(
     for message in conversation:
         if message.message_id in targets:
             planned[message.message_id] = _request(turns, message, channel, max_history_turns)
-        if message.public and message.role in VISIBLE_ROLES and message.body.strip():
+        if _is_turn(message):
             turns.append(message)
     return planned
+
+
+def load_context(fetch: FetchWindows, targets: Mapping[str, Collection[str]], *,
+                 max_history_turns: int) -> dict[str, list[StoredMessage]]:
+    """For each conversation key, its last messages: enough that ``requests_for`` plans every
+    target message exactly as it would from the whole conversation. A window that falls short
+    (a long run of customer messages, a target far back) is read again twice as long."""
+    limits = {key: max_history_turns + len(ids) + FIRST_READ_SLACK for key, ids in targets.items()}
+    found: dict[str, list[StoredMessage]] = {}
+    pending = dict(targets)
+    while pending:
+        fetched = fetch([ContextWindow(key, limits[key]) for key in sorted(pending)])
+        short: dict[str, Collection[str]] = {}
+        for key, ids in pending.items():
+            window = list(fetched.get(key, ()))
+            whole = len(window) < limits[key]
+            if whole or window_suffices(window, ids, max_history_turns=max_history_turns):
+                found[key] = window
+            else:
+                limits[key] *= 2
+                short[key] = ids
+        pending = short
+    return found
+
+
+def window_suffices(window: Sequence[StoredMessage], targets: Collection[str], *,
+                    max_history_turns: int) -> bool:
+    """Whether the last messages of a conversation plan each target as the whole would: the
+    target is there, and so is an agent turn before it (the customer's words since then are
+    complete) with at least ``max_history_turns`` history turns up to it."""
+    turns: list[StoredMessage] = []
+    seen: set[str] = set()
+    for message in window:
+        if message.message_id in targets:
+            seen.add(message.message_id)
+            if not _history_complete(turns, max_history_turns):
+                return False
+        if _is_turn(message):
+            turns.append(message)
+    return seen == set(targets)
+
+
+def _history_complete(earlier: Sequence[StoredMessage], max_history_turns: int) -> bool:
+    last_agent = _last_agent_index(earlier)
+    if last_agent < 0:
+        return False
+    since_agent = earlier[last_agent + 1:]
+    history = last_agent + 1 + sum(1 for turn in since_agent if turn.role != "customer")
+    return history >= max_history_turns
+
+
+def _is_turn(message: StoredMessage) -> bool:
+    return message.public and message.role in VISIBLE_ROLES and bool(message.body.strip())
+
+
+def _last_agent_index(turns: Sequence[StoredMessage]) -> int:
+    return max((i for i, turn in enumerate(turns) if turn.role == "agent"), default=-1)
 
 
 def _request(
     earlier: Sequence[StoredMessage], reply: StoredMessage, channel: str, max_history_turns: int
 ) -> ScoreRequest | Skipped:
-    last_agent = max((i for i, turn in enumerate(earlier) if turn.role == "agent"), default=-1)
+    last_agent = _last_agent_index(earlier)
     since_agent = earlier[last_agent + 1:]
     customer = "\n".join(turn.body for turn in since_agent if turn.role == "customer")
     history = [*earlier[:last_agent + 1], *(t for t in since_agent if t.role != "customer")]

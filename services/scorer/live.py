@@ -3,29 +3,26 @@
 ``POST /v1/score`` takes what the batch CLI reads (``channel``, ``customer``, ``reply``,
 ``history``) and answers what it writes (the score result object). Live requests jump ahead of
 stream work on the inference scheduler. Both routes require ``Authorization: Bearer <token>``
-when ``RAPPORT_SCORER_API_TOKEN`` is set.
+(``RAPPORT_SCORER_API_TOKEN``, required outside development).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.scorer import repository
 from services.scorer.inference_scheduler import LiveQueueFull, SchedulerStopped
 from services.scorer.scoring_model import ScoreRequest, Turn
 from services.scorer.service_state import ScorerState
 from services.scorer.settings import ScorerSettings
+from shared.http.auth import bearer_token_guard
 from shared.http.problems import (
     ServiceUnavailable,
-    Unauthorized,
     Unprocessable,
     problem_responses,
 )
@@ -70,28 +67,10 @@ def _field_named_in(message: str) -> str:
     return min(positions, key=lambda field: positions[field]) if positions else ""
 
 
-# Declared as a security scheme, so the OpenAPI document says how to authenticate.
-_bearer = HTTPBearer(auto_error=False, description="RAPPORT_SCORER_API_TOKEN, when it is set.")
-
-
-def bearer_guard(token: SecretStr | None) -> Callable[..., Awaitable[None]]:
-    async def require_token(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> None:
-        if token is None:
-            return
-        presented = credentials.credentials if credentials is not None else ""
-        expected = token.get_secret_value().encode("utf-8")
-        if not hmac.compare_digest(presented.encode("utf-8"), expected):
-            raise Unauthorized("a valid bearer token is required",
-                               headers={"WWW-Authenticate": 'Bearer realm="rapport-scorer"'})
-
-    return require_token
-
-
 def install_api_routes(app: FastAPI, state: ScorerState, settings: ScorerSettings) -> None:
     router = APIRouter(prefix="/v1", tags=["scores"],
-                       dependencies=[Depends(bearer_guard(settings.api_token))],
+                       dependencies=[Depends(bearer_token_guard(settings.api_token,
+                                                                realm="rapport-scorer"))],
                        responses=problem_responses(401, 503))
 
     @router.post("/score")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.scorer.conversation_context import StoredMessage
+from services.scorer.conversation_context import ContextWindow, StoredMessage
 
 metadata = sa.MetaData()
 
@@ -30,6 +30,8 @@ messages = sa.Table(
     sa.Column("author_id", sa.String(300)),
     sa.Column("body", sa.Text(), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The conversation's customer, so erasure finds conversations they never wrote in.
+    sa.Column("customer_id", sa.String(300)),
 )
 
 scores = sa.Table(
@@ -49,6 +51,8 @@ scores = sa.Table(
 ScoreStatus = Literal["scored", "skipped"]
 # Keeps every IN (...) list well under SQLite's and PostgreSQL's bound-parameter limits.
 _IN_CHUNK = 500
+# Windows read per statement: SQLite allows 500 parts in one UNION ALL.
+_WINDOWS_PER_QUERY = 200
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class MessageRow:
     author_id: str | None
     body: str
     created_at: datetime
+    customer_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,8 @@ def store_messages(connection: Connection, *, rows: Sequence[MessageRow]) -> Non
 def load_conversations(
     connection: Connection, *, conversation_keys: Iterable[str]
 ) -> dict[str, list[StoredMessage]]:
-    """Every stored message of each conversation, oldest first."""
+    """Every stored message of each conversation, oldest first (scoring reads only the end of
+    one: ``load_recent_messages``)."""
     found: dict[str, list[StoredMessage]] = {}
     for chunk in _chunks(sorted(set(conversation_keys))):
         query = (
@@ -106,6 +112,38 @@ def load_conversations(
         for key, message_id, role, public, body in connection.execute(query):
             found.setdefault(key, []).append(StoredMessage(message_id, role, bool(public), body))
     return found
+
+
+def load_recent_messages(
+    connection: Connection, *, windows: Sequence[ContextWindow]
+) -> dict[str, list[StoredMessage]]:
+    """The last ``limit`` messages of each window's conversation, oldest first."""
+    found: dict[str, list[tuple[datetime, int, StoredMessage]]] = {}
+    for start in range(0, len(windows), _WINDOWS_PER_QUERY):
+        query = recent_messages_query(windows[start:start + _WINDOWS_PER_QUERY])
+        for key, message_id, role, public, body, created_at, seq in connection.execute(query):
+            found.setdefault(key, []).append(
+                (created_at, seq, StoredMessage(message_id, role, bool(public), body)))
+    return {key: [message for _, _, message in sorted(rows, key=lambda row: row[:2])]
+            for key, rows in found.items()}
+
+
+def recent_messages_query(
+    windows: Sequence[ContextWindow],
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
+    """One statement: per window, the conversation's newest rows by its (key, time, seq) index,
+    read backwards and cut by LIMIT, so the rows read do not grow with the conversation."""
+    parts = [
+        sa.select(messages.c.conversation_key, messages.c.message_id, messages.c.role,
+                  messages.c.public, messages.c.body, messages.c.created_at, messages.c.seq)
+        .where(messages.c.conversation_key == window.conversation_key)
+        .order_by(messages.c.created_at.desc(), messages.c.seq.desc())
+        .limit(window.limit)
+        for window in windows
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return sa.union_all(*(sa.select(part.subquery()) for part in parts))
 
 
 def load_score_states(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared.retention import RetentionSchedule, keep_days
 from shared.settings import ServiceSettings
 
 DtypeChoice = Literal["auto", "fp32", "bf16"]
@@ -19,6 +20,16 @@ DeviceChoice = Literal["cpu", "cuda"]
 def _cpu_count() -> int:
     # The cores this process may run on (a container's cpuset), not the host's.
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class ScorerRetention(RetentionSchedule):
+    """``RAPPORT_SCORER_RETENTION__MESSAGE_BODIES_DAYS=90`` and so on (docs/operations.md)."""
+
+    # After this a stored message keeps its ids, role and time but not its text: its scores
+    # stay readable in conversation order, and it no longer serves as context.
+    message_bodies_days: int = keep_days(90, "stored message bodies")
+    # Score rows, and the message rows whose bodies are already gone.
+    score_events_days: int = keep_days(365, "score events")
 
 
 class ScorerSettings(ServiceSettings):
@@ -56,6 +67,9 @@ class ScorerSettings(ServiceSettings):
     stream_batch_size: int = Field(default=64, ge=1)
     stream_batch_tokens: int = Field(default=1024, ge=256)
     live_timeout_s: float = Field(default=10.0, gt=0)
+    retention: ScorerRetention = Field(default_factory=ScorerRetention)
 
-    # Bearer token for the HTTP API; unset = open (the service binds to localhost by default).
+    # Bearer token for the HTTP API (``/v1/...``: replies and agent ids). Required outside
+    # development; left unset (or empty) in development the API is open.
     api_token: SecretStr | None = None
+    required_outside_development: ClassVar[tuple[str, ...]] = ("api_token",)

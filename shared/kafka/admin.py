@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.events.topics import all_topics
+from shared.events.topics import all_topics, retention_ms
 
 
 def ensure_topics(
@@ -31,7 +31,9 @@ def ensure_topics(
         wanted = [t for t in names if t not in existing]
         if not wanted:
             return []
-        spec = {name: {"num_partitions": partitions, "replication_factor": 1} for name in wanted}
+        spec = {name: {"num_partitions": partitions, "replication_factor": 1,
+                       "configs": {"retention.ms": str(retention_ms(name))}}
+                for name in wanted}
         # Another service may create one between our list and create: that is fine.
         with contextlib.suppress(TopicAlreadyExistsError):
             admin.create_topics(spec, wait_for_metadata=True)

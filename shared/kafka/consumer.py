@@ -116,6 +116,7 @@ class ConsumerLoop:
         """Consume until ``stop()``; raises ``DlqLimitExceeded`` or any handler failure."""
         consumer = self._create_consumer()
         try:
+            self._await_partitions(consumer)
             consumer.subscribe([self._topic])
             while not self._stopping.is_set():
                 self.run_once(consumer)
@@ -127,6 +128,13 @@ class ConsumerLoop:
             raise
         finally:
             consumer.close(autocommit=False)
+
+    def _await_partitions(self, consumer: KafkaConsumer) -> None:
+        # Join the group only once this client's metadata lists the topic's partitions: a group
+        # leader that lacks them when it assigns gives its members nothing, and they read nothing
+        # until the next metadata refresh (five minutes). Each call is a metadata request.
+        while not self._stopping.is_set() and not consumer.partitions_for_topic(self._topic):
+            self._stopping.wait(0.5)
 
     def run_once(self, consumer: KafkaConsumer) -> int:
         polled = consumer.poll(timeout_ms=self._poll_timeout_ms, max_records=self._max_poll_records)

@@ -90,6 +90,7 @@ def coach_settings(kafka_settings: KafkaSettings, database_url: str, **overrides
                    ) -> CoachSettings:
     values: dict[str, Any] = {
         "environment": "test", "admin_token": ADMIN_TOKEN, "link_secret": LINK_SECRET,
+        "scorer_token": "scorer-token-0123456789",
         "kafka": kafka_settings, "database": DatabaseSettings(url=database_url),
         "consumer_group": f"coach-{kafka_settings.topic_prefix}"}
     values.update(overrides)

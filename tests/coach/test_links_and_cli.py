@@ -160,6 +160,7 @@ def test_a_link_from_the_cli_in_a_fresh_shell_opens_the_running_coach(
     # What `make up` leaves behind: the settings the services run with, in .run/stack.env.
     stack = {"RAPPORT_COACH_LINK_SECRET": secrets.token_urlsafe(24),
              "RAPPORT_ADMIN_TOKEN": secrets.token_urlsafe(24),
+             "RAPPORT_SCORER_API_TOKEN": secrets.token_urlsafe(24),
              "RAPPORT_COACH_PUBLIC_BASE_URL": "http://127.0.0.1:18003",
              "DATABASE_URL": database_url}
     write_env_file(tmp_path / STACK_ENV, stack, header="as make up writes it")
@@ -201,7 +202,9 @@ def test_a_link_from_the_cli_in_a_fresh_shell_opens_the_running_coach(
 
 def test_without_a_stack_the_cli_signs_with_dev_env_not_a_made_up_secret(
         known_agent: str, database_url: str, tmp_path: Path, no_stack_settings: None) -> None:
-    issued = issue_link_process(tmp_path, "--agent", known_agent, DATABASE_URL=database_url)
+    # dev.env only when development is asked for: the default environment is production.
+    issued = issue_link_process(tmp_path, "--agent", known_agent, DATABASE_URL=database_url,
+                                RAPPORT_COACH_ENVIRONMENT="development")
     assert issued.returncode == 0, issued.stderr
     assert "deploy/local/dev.env" in issued.stderr
     dev_secret = read_env_file(DEV_ENV)["RAPPORT_COACH_LINK_SECRET"]
@@ -228,6 +231,7 @@ def test_with_no_secret_anywhere_the_cli_refuses_to_sign(
         known_agent: str, database_url: str, tmp_path: Path, no_stack_settings: None,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("shared.local_stack.DEV_ENV", tmp_path / "no-dev.env")  # a deployment
+    monkeypatch.setenv("RAPPORT_COACH_ENVIRONMENT", "development")  # placeholders allowed
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert run_cli(["issue-link", "--agent", known_agent], cwd=tmp_path) == 1
     out = capsys.readouterr()

@@ -36,7 +36,8 @@ def running_consumer(kafka_settings: KafkaSettings, engine: Engine, clock: Fixed
                      agents_seen: list[set[str]]) -> Iterator[ScoreBatchHandler]:
     settings = CoachSettings(environment="test", kafka=kafka_settings,
                              consumer_group=f"coach-{kafka_settings.topic_prefix}",
-                             admin_token="admin-token-0123456789", link_secret="secret-0123456")
+                             admin_token="admin-token-0123456789", link_secret="secret-0123456",
+                             scorer_token="scorer-token-0123456789")
     producer = create_producer(kafka_settings, client_suffix="coach-consumer-test")
     handler = ScoreBatchHandler(engine=engine, half_life_s=30 * 86_400, clock=clock,
                                 after_batch=lambda agents: agents_seen.append(set(agents)))

@@ -48,6 +48,7 @@ class CampaignStack:
         self.broker = RestartableBroker(partitions=3)
         self.prefix = f"fc{uuid.uuid4().hex[:8]}."
         self.admin_token = secrets.token_hex(16)
+        self.scorer_token = secrets.token_hex(16)
         self.secrets = {name: f"campaign-{name}-{secrets.token_hex(8)}"
                         for name in PROVIDER_NAMES}
         self.secrets["salesforce"] = "00D" + secrets.token_hex(6)  # an outbound-message token
@@ -70,6 +71,8 @@ class CampaignStack:
             "RAPPORT_COACH_SCORER_URL": f"http://127.0.0.1:{ports['scorer']}",
             "RAPPORT_INGEST_SALESFORCE_ORG_IDS": SALESFORCE_ORG,
             "RAPPORT_INGEST_PSEUDONYM_KEY": secrets.token_hex(16),
+            "RAPPORT_SCORER_API_TOKEN": self.scorer_token,
+            "RAPPORT_COACH_SCORER_TOKEN": self.scorer_token,
             # The real scorer process, started the fastest way: no TorchInductor compile (15-40 s
             # per start on two cores); bf16 where the CPU has AMX, else fp32.
             "RAPPORT_SCORER_COMPILE": "off",

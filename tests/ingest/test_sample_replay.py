@@ -30,6 +30,8 @@ def fresh_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for key in list(os.environ):
         if is_stack_key(key) and key != "RAPPORT_TEST_POSTGRES_URL":
             monkeypatch.delenv(key)
+    # A developer's shell: the tools fall back on deploy/local/dev.env only in development.
+    monkeypatch.setenv("RAPPORT_INGEST_ENVIRONMENT", "development")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -28,16 +28,19 @@ def test_settings_come_from_rapport_scorer_variables(monkeypatch: pytest.MonkeyP
     assert settings.api_token.get_secret_value() == "a-real-token"
 
 
-def test_defaults_port_8002_open_api_and_one_thread_per_core(
+def test_defaults_port_8002_production_with_a_required_token_and_one_thread_per_core(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in list(os.environ):
         if name.startswith("RAPPORT_SCORER_"):
             monkeypatch.delenv(name)
+    with pytest.raises(ValidationError, match="api_token is required"):
+        ScorerSettings()  # production unless told otherwise: never an open API
+    monkeypatch.setenv("RAPPORT_SCORER_API_TOKEN", "a-real-token")
     settings = ScorerSettings()
+    assert settings.environment == "production"
     assert settings.port == 8002
     assert settings.group_id == "rapport-scorer"
-    assert settings.api_token is None
     assert settings.dtype == "auto"
     assert settings.compile == "auto"
     assert settings.torch_threads == len(os.sched_getaffinity(0))

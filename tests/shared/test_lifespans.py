@@ -56,7 +56,8 @@ def test_the_scorer_closes_its_clients_when_the_model_cannot_load(
     clients = RecordingClients()
     monkeypatch.setattr(scorer_app, "open_clients", lambda *_a, **_k: clients)
     monkeypatch.setattr(scorer_app, "load_scorer", fail)
-    start_and_fail(scorer_app.create_app(ScorerSettings(environment="test")))
+    start_and_fail(scorer_app.create_app(ScorerSettings(environment="test",
+                                                              api_token="scorer-token-0123456")))
     assert clients.closed == 1
 
 
@@ -76,7 +77,7 @@ def test_the_coach_closes_its_clients_and_scorer_client_when_a_later_step_fails(
     monkeypatch.setattr(coach_app, "ScorerClient", RecordingScorerClient)
     monkeypatch.setattr(coach_app, "AssignmentService", fail)
     settings = CoachSettings(environment="test", admin_token="admin-token-0123456789",
-                             link_secret="secret-0123456")
+                             link_secret="secret-0123456", scorer_token="scorer-token-0123456")
     start_and_fail(coach_app.create_app(settings))
     assert clients.closed == 1
     assert closed == ["scorer client"]

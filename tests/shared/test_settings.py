@@ -15,6 +15,13 @@ class ExampleSettings(ServiceSettings):
     api_token: SecretStr = SecretStr("changeme")
 
 
+@pytest.fixture(autouse=True)
+def _development(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Settings default to production; these tests are about reading variables, in development
+    # unless a test sets another environment.
+    monkeypatch.setenv("RAPPORT_EXAMPLE_ENVIRONMENT", "development")
+
+
 def test_service_prefix_and_nested_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAPPORT_EXAMPLE_PORT", "9123")
     monkeypatch.setenv("RAPPORT_EXAMPLE_KAFKA__BOOTSTRAP_SERVERS", "10.0.0.1:9092")
@@ -49,6 +56,12 @@ def test_placeholder_secrets_are_refused_outside_development(
 
 def test_placeholder_secrets_are_allowed_in_development() -> None:
     assert ExampleSettings().api_token.get_secret_value() == "changeme"
+
+
+def test_the_environment_defaults_to_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAPPORT_EXAMPLE_ENVIRONMENT")
+    with pytest.raises(ValidationError, match="environment=production"):
+        ExampleSettings()
 
 
 def test_topic_prefix_namespaces_every_topic() -> None:

@@ -14,6 +14,7 @@ from services.ingest.providers.intercom import IntercomProvider
 from services.ingest.providers.salesforce import SalesforceProvider
 from services.ingest.providers.zammad import ZammadProvider
 from services.ingest.providers.zendesk import ZendeskProvider
+from services.ingest.pseudonyms import Pseudonyms
 
 PROVIDER_NAMES: tuple[str, ...] = (
     "zendesk", "intercom", "front", "helpscout", "chatwoot", "zammad", "hubspot", "freshdesk",
@@ -21,10 +22,14 @@ PROVIDER_NAMES: tuple[str, ...] = (
 )
 
 
-def build_providers(*, salesforce_org_ids: tuple[str, ...] = ()) -> dict[str, Provider]:
+def build_providers(*, salesforce_org_ids: tuple[str, ...] = (),
+                    pseudonyms: Pseudonyms | None = None) -> dict[str, Provider]:
+    """``pseudonyms``: keyed with ``RAPPORT_INGEST_PSEUDONYM_KEY`` (the development key if
+    None), for the platforms that name a customer only by an address."""
+    keyed = pseudonyms or Pseudonyms()
     providers: list[Provider] = [
-        ZendeskProvider(), IntercomProvider(), FrontProvider(), HelpScoutProvider(),
-        ChatwootProvider(), ZammadProvider(), HubSpotProvider(), FreshdeskProvider(),
-        GorgiasProvider(), SalesforceProvider(salesforce_org_ids), GenericProvider(),
+        ZendeskProvider(), IntercomProvider(), FrontProvider(keyed), HelpScoutProvider(),
+        ChatwootProvider(), ZammadProvider(), HubSpotProvider(), FreshdeskProvider(keyed),
+        GorgiasProvider(), SalesforceProvider(salesforce_org_ids, keyed), GenericProvider(),
     ]
     return {provider.name: provider for provider in providers}

@@ -43,11 +43,6 @@ def short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def pseudonym(value: str) -> str:
-    """A stable id for someone known only by an e-mail address or phone number."""
-    return f"h-{short_hash(value.strip().lower())}"
-
-
 def account_from_query(query: dict[str, str] | Any) -> str:
     """Platforms whose payload names no account take it from ``?account=`` in the URL."""
     account = str(query.get("account") or DEFAULT_ACCOUNT)

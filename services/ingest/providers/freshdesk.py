@@ -16,7 +16,6 @@ from services.ingest.providers.building import (
     channel_from,
     content_key,
     message_key,
-    pseudonym,
     qualified_user,
     short_hash,
 )
@@ -25,6 +24,7 @@ from services.ingest.providers.templated import (
     require_template,
     verify_token,
 )
+from services.ingest.pseudonyms import Pseudonyms
 from shared.events import AuthorRole, Channel, Conversation, InteractionEvent, Message
 
 NAME = "freshdesk"
@@ -69,6 +69,9 @@ class FreshdeskProvider:
     name = NAME
     success_reply: Reply | None = None
 
+    def __init__(self, pseudonyms: Pseudonyms) -> None:
+        self.pseudonyms = pseudonyms
+
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
         verify_token(delivery, secret)
@@ -87,8 +90,8 @@ class FreshdeskProvider:
         if not body:
             return [Ignored(f"ticket.{text_field} rendered empty")]
         ticket_id = ticket.ident("id")
-        agent = _person(account, rendered_text(ticket, "agent_email"))
-        customer = _person(account, rendered_text(ticket, "requester_email"))
+        agent = self._person(account, rendered_text(ticket, "agent_email"))
+        customer = self._person(account, rendered_text(ticket, "requester_email"))
         message = Message(
             message_id=message_key(NAME, account, ticket_id, f"c-{short_hash(body)}"),
             author_role=role,
@@ -113,9 +116,8 @@ class FreshdeskProvider:
             messages=(message,),
         ))]
 
-
-def _person(account: str, email: str | None) -> str | None:
-    return qualified_user(NAME, account, pseudonym(email)) if email else None
+    def _person(self, account: str, email: str | None) -> str | None:
+        return qualified_user(NAME, account, self.pseudonyms(email)) if email else None
 
 
 def _tags(ticket: Fields) -> tuple[str, ...]:

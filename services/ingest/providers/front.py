@@ -24,9 +24,9 @@ from services.ingest.providers.building import (
     channel_from,
     event_key,
     message_key,
-    pseudonym,
     qualified_user,
 )
+from services.ingest.pseudonyms import Pseudonyms
 from services.ingest.signatures import check_base64, check_fresh, epoch_header, require_header
 from shared.events import AuthorRole, Channel, Conversation, InteractionEvent, Message
 
@@ -52,6 +52,9 @@ class FrontProvider:
     name = NAME
     success_reply: Reply | None = None
 
+    def __init__(self, pseudonyms: Pseudonyms) -> None:
+        self.pseudonyms = pseudonyms
+
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
         signature = require_header(delivery.headers, SIGNATURE_HEADER)
@@ -74,7 +77,7 @@ class FrontProvider:
         if kinds & COMMENT:
             message, channel = _comment(target.obj("data"), account, payload), Channel.OTHER
         elif kinds & (INBOUND | OUTBOUND):
-            message, channel = _message(target.obj("data"), account, payload)
+            message, channel = _message(target.obj("data"), account, payload, self.pseudonyms)
         else:
             return [Ignored(f"{envelope_type} events carry no conversation content")]
         if message is None:
@@ -84,12 +87,14 @@ class FrontProvider:
             event_type=envelope_type or payload.text("type"),
             occurred_at=payload.opt_time("emitted_at") or message.created_at,
             received_at=delivery.received_at,
-            conversation=_conversation(payload.obj("conversation"), account, channel),
+            conversation=_conversation(payload.obj("conversation"), account, channel,
+                                       self.pseudonyms),
             messages=(message,),
         ))]
 
 
-def _conversation(conversation: Fields, account: str, channel: Channel) -> Conversation:
+def _conversation(conversation: Fields, account: str, channel: Channel,
+                  pseudonyms: Pseudonyms) -> Conversation:
     assignee = conversation.opt_obj("assignee")
     recipient = conversation.opt_obj("recipient")
     return Conversation(
@@ -98,12 +103,14 @@ def _conversation(conversation: Fields, account: str, channel: Channel) -> Conve
         subject=conversation.opt_text("subject") or None,
         status=conversation.opt_text("status"),
         assignee_id=qualified_user(NAME, account, assignee.opt_ident("id")) if assignee else None,
-        customer_id=qualified_user(NAME, account, _contact_id(recipient)) if recipient else None,
+        customer_id=(qualified_user(NAME, account, _contact_id(recipient, pseudonyms))
+                     if recipient else None),
         tags=tuple(tag.text("name") for tag in conversation.objects("tags")),
     )
 
 
-def _message(data: Fields, account: str, payload: Fields) -> tuple[Message | None, Channel]:
+def _message(data: Fields, account: str, payload: Fields,
+             pseudonyms: Pseudonyms) -> tuple[Message | None, Channel]:
     channel = channel_from(CHANNELS, data.opt_text("type"))
     html, text = data.opt_text("body"), data.opt_text("text") or data.opt_text("blurb")
     body = body_text(html, html=True) if html else body_text(text or "", html=False)
@@ -115,7 +122,8 @@ def _message(data: Fields, account: str, payload: Fields) -> tuple[Message | Non
     if inbound:
         sender = next((r for r in data.objects("recipients") if r.opt_text("role") == "from"),
                       None)
-        role, user_id = AuthorRole.CUSTOMER, _contact_id(sender) if sender else None
+        role = AuthorRole.CUSTOMER
+        user_id = _contact_id(sender, pseudonyms) if sender else None
     else:
         user_id = author.opt_ident("id") if author else None
         # Outbound with no teammate: an auto-reply rule wrote it.
@@ -146,7 +154,7 @@ def _comment(data: Fields, account: str, payload: Fields) -> Message | None:
     )
 
 
-def _contact_id(recipient: Fields) -> str | None:
+def _contact_id(recipient: Fields, pseudonyms: Pseudonyms) -> str | None:
     """Front's contact id (``crd_...``) from the recipient's link, else a handle pseudonym."""
     links = recipient.opt_obj("_links")
     related = links.opt_obj("related") if links else None
@@ -154,4 +162,4 @@ def _contact_id(recipient: Fields) -> str | None:
     if link and (match := _CONTACT_LINK.search(link)):
         return match.group(1)
     handle = recipient.opt_text("handle")
-    return pseudonym(handle) if handle else None
+    return pseudonyms(handle) if handle else None

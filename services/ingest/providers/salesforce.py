@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from functools import partial
 
 from services.ingest.html_text import body_text
 from services.ingest.payload import Fields, InvalidPayload, MalformedBody
@@ -25,9 +27,9 @@ from services.ingest.providers.base import (
 from services.ingest.providers.building import (
     event_key,
     message_key,
-    pseudonym,
     qualified_user,
 )
+from services.ingest.pseudonyms import Pseudonyms
 from services.ingest.signatures import SignatureRejected, check_token
 from shared.events import AuthorRole, Channel, Conversation, InteractionEvent, Message
 
@@ -61,8 +63,9 @@ class SalesforceProvider:
     name = NAME
     success_reply: Reply | None = Reply(ACK, "text/xml; charset=utf-8")
 
-    def __init__(self, allowed_org_ids: tuple[str, ...]) -> None:
+    def __init__(self, allowed_org_ids: tuple[str, ...], pseudonyms: Pseudonyms) -> None:
         self.allowed_org_ids = allowed_org_ids
+        self.pseudonyms = pseudonyms
 
     def verify(self, delivery: Delivery, secret: str, *, now_s: float,
                replay_window_s: float) -> None:
@@ -85,7 +88,8 @@ class SalesforceProvider:
         org_id = _organization_id(notifications)
         outcomes: list[Outcome] = []
         for index, notification in enumerate(notifications.iter(f"{{{OUTBOUND_NS}}}Notification")):
-            outcomes.append(_notification(notification, index, org_id, delivery))
+            outcomes.append(_notification(notification, index, org_id, delivery,
+                                          self.pseudonyms))
         return outcomes or [Ignored("the message holds no notifications")]
 
 
@@ -120,7 +124,7 @@ def _sobject_fields(sobject: ElementTree.Element, path: str) -> Fields:
 
 
 def _notification(notification: ElementTree.Element, index: int, org_id: str,
-                  delivery: Delivery) -> Outcome:
+                  delivery: Delivery, pseudonyms: Pseudonyms) -> Outcome:
     path = f"Notification[{index}]"
     notification_id = Fields({"Id": _text(notification, "Id")}, path).ident("Id")
     sobject = notification.find(f"{{{OUTBOUND_NS}}}sObject")
@@ -128,8 +132,9 @@ def _notification(notification: ElementTree.Element, index: int, org_id: str,
         raise InvalidPayload(f"{path}.sObject", "required record is missing")
     record_type = (sobject.get(XSI_TYPE) or "").rsplit(":", 1)[-1]
     record = _sobject_fields(sobject, f"{path}.sObject")
-    builders = {"EmailMessage": _email_message, "ConversationEntry": _conversation_entry,
-                "CaseComment": _case_comment}
+    builders: dict[str, Callable[[Fields, str], Built]] = {
+        "EmailMessage": partial(_email_message, pseudonyms=pseudonyms),
+        "ConversationEntry": _conversation_entry, "CaseComment": _case_comment}
     builder = builders.get(record_type)
     if builder is None:
         return Ignored(f"{record_type or 'untyped'} records carry no conversation content")
@@ -147,7 +152,7 @@ def _notification(notification: ElementTree.Element, index: int, org_id: str,
 Built = tuple[Conversation, Message] | None
 
 
-def _email_message(record: Fields, org_id: str) -> Built:
+def _email_message(record: Fields, org_id: str, *, pseudonyms: Pseudonyms) -> Built:
     html, text = record.opt_text("HtmlBody"), record.opt_text("TextBody")
     body = body_text(text, html=False) if text else body_text(html or "", html=True)
     if not body:
@@ -155,7 +160,7 @@ def _email_message(record: Fields, org_id: str) -> Built:
     case_id = record.ident("ParentId")
     incoming = (record.opt_text("Incoming") or "").lower() == "true"
     sender = record.opt_text("FromAddress")
-    author = (pseudonym(sender) if sender else None) if incoming else \
+    author = (pseudonyms(sender) if sender else None) if incoming else \
         record.opt_ident("CreatedById")
     return (
         Conversation(conversation_id=case_id, channel=Channel.EMAIL,
