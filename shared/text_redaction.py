@@ -118,7 +118,7 @@ def _judge_cards(match: re.Match[str], deadline: float | None) -> Iterator[Claim
     before = [0]
     for start, end in groups:
         before.append(before[-1] + end - start)
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []  # (first group, last group) of each Luhn-valid window
     for first in range(1 if after_plus else 0, len(groups)):
         if deadline is not None and first % 256 == 255 and time.monotonic() > deadline:
             raise RedactionTooSlow("the text could not be checked for personal data within "
@@ -137,9 +137,18 @@ def _judge_cards(match: re.Match[str], deadline: float | None) -> Iterator[Claim
             if len(digits) > 19 or not (uniform or fours):
                 break
             if len(digits) >= 13 and luhn_valid(digits):
-                found.append((groups[first][0], groups[last][1]))
+                found.append((first, last))
+    # A card followed by a 00-written phone ("... 7889 0043 1 234567"): a window running on into
+    # the phone's 00 group is Luhn-valid one time in ten, and merged with the card it would take
+    # the phone's country code and leave its subscriber digits to nobody. A window that crosses
+    # into a 00 group right after another card ends is not a card; the phone finder gets the rest.
+    card_ends = {last for _first, last in found}
+    found = [(first, last) for first, last in found
+             if not any(text.startswith("00", groups[group][0]) and group - 1 in card_ends
+                        for group in range(first + 1, last + 1))]
     if found:
-        yield from _merged(found, offset)
+        yield from _merged([(groups[first][0], groups[last][1]) for first, last in found],
+                           offset)
     elif _card_shaped(text, groups, after_plus):
         yield offset, match.end(), None
 
