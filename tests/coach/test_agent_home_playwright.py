@@ -152,5 +152,13 @@ def test_an_agent_reads_their_home_and_picks_a_drill_with_the_keyboard(
         expect(picked.locator(".duration")).to_contain_text("About ")
         expect(page.get_by_role("region", name="Pick a drill")).to_be_hidden()
         assert_accessible(page, "agent-home-with-picked-drill")
+
+        # The agent's other pages are one link away, each signed in by the same token.
+        more = page.get_by_role("navigation", name="More for you")
+        expect(more.get_by_role("link")).to_have_count(3)
+        more.get_by_role("link", name="Question a score on one of your replies").click()
+        expect(page).to_have_url(re.compile(re.escape(f"{base_url}/disputes?token=")))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert "not valid" not in page.content()
         assert errors.messages == []
         context.close()
