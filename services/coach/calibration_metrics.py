@@ -28,8 +28,10 @@ from services.coach.metrics import (
     CALIBRATION_REVIEWER_ALPHA,
 )
 from services.coach.timeutil import as_utc
+from shared.events.scores import DIMENSIONS
 
 WINDOW = timedelta(days=90)
+NO_CIRCLE = "none"
 
 
 def pooled_agreement(connection: sa.Connection, now: datetime
@@ -72,6 +74,11 @@ def publish_calibration_metrics(connection: sa.Connection, now: datetime) -> Non
     report = pooled_agreement(connection, now)
     for gauge in (CALIBRATION_REVIEWER_ALPHA, CALIBRATION_MODEL_ALPHA, CALIBRATION_REPLIES):
         gauge.clear()
+    if not report:
+        # No circle revealed in the window: every dimension shows 0 rated replies (and no alpha)
+        # under model version "none", so panels read zero instead of no data and the drift
+        # alert, which needs ten rated replies, stays quiet.
+        report = {NO_CIRCLE: [(dimension, None, None, 0) for dimension in DIMENSIONS]}
     for version, rows in report.items():
         for dimension, reviewers, model, replies in rows:
             CALIBRATION_REVIEWER_ALPHA.labels(dimension, version).set(_value(reviewers))

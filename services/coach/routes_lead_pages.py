@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from services.coach.access import ContextDep, Principal, authenticate
+from services.coach.page_shell import message_page, page_headers
 from shared.http.problems import Forbidden, RapportError
 
 router = APIRouter(tags=["team"])
@@ -52,36 +53,16 @@ def _page(context: ContextDep, token: str, *, page: str, title: str,
             caller = authenticate(token, context)
             team_id = _lead_team(caller)
         except RapportError as exc:
-            return _message_page(exc.status, exc.detail)
+            return message_page(exc.status, "Team", exc.detail)
     nonce = secrets.token_urlsafe(16)
     body = (PAGE.replace("{{NONCE}}", nonce).replace("{{PAGE}}", page)
             .replace("{{TITLE}}", html.escape(title))
             .replace("{{TEAM_ID}}", html.escape(team_id, quote=True))
             .replace("{{EXPERIMENT_ID}}", html.escape(experiment_id, quote=True)))
-    return HTMLResponse(body, headers=_headers(nonce))
+    return HTMLResponse(body, headers=page_headers(nonce))
 
 
 def _lead_team(caller: Principal) -> str:
     if caller.role != "lead" or caller.team_id is None:
         raise Forbidden("this page is for team leads: open it with a lead's sign-in link")
     return caller.team_id
-
-
-def _message_page(status: int, message: str) -> HTMLResponse:
-    body = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>Rapport team</title></head><body><main><h1>Team</h1>"
-            f"<p role=\"alert\">{html.escape(message)}</p></main></body></html>")
-    return HTMLResponse(body, status_code=status, headers=_headers(None))
-
-
-def _headers(nonce: str | None) -> dict[str, str]:
-    sources = f"'nonce-{nonce}'" if nonce else "'none'"
-    return {
-        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
-                                    f"style-src {sources}; connect-src 'self'; "
-                                    "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
-                                    "frame-ancestors 'none'"),
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from services.coach.access import ContextDep, Principal, authenticate
+from services.coach.page_shell import message_page, page_headers
 from shared.http.problems import RapportError
 
 router = APIRouter(tags=["pages"])
@@ -61,22 +62,4 @@ def _serve(template: str, title: str, token: str, context: ContextDep) -> HTMLRe
 
 
 def _refusal(title: str, exc: RapportError) -> HTMLResponse:
-    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)} — Rapport</title></head><body><main>"
-            f"<h1>{html.escape(title)}</h1><p role=\"alert\">{html.escape(exc.detail)}</p>"
-            f"</main></body></html>")
-    return HTMLResponse(body, status_code=exc.status, headers=page_headers(None))
-
-
-def page_headers(nonce: str | None) -> dict[str, str]:
-    """The practice pages' policy: only the nonce'd script and style run, requests go to this
-    origin only, and nothing is cached or sent as a referrer."""
-    sources = f"'nonce-{nonce}'" if nonce else "'none'"
-    return {
-        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
-                                    f"style-src {sources}; connect-src 'self'; "
-                                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
+    return message_page(exc.status, title, exc.detail)

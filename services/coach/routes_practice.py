@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 
 from services.coach import assignment_store
 from services.coach.access import ContextDep, authenticate
+from services.coach.page_shell import message_page, page_headers
 from shared.http.problems import RapportError
 
 router = APIRouter(tags=["practice"])
@@ -61,7 +62,7 @@ def practice_drill(assignment_id: str, context: ContextDep,
         with context.engine.connect() as connection:
             record = assignment_store.get_assignment(connection, assignment_id)
         if record is None:
-            return _message_page(404, "This drill does not exist (any more).")
+            return message_page(404, "Practice", "This drill does not exist (any more).")
         caller.require_access(record.agent_id)
     except RapportError as exc:
         return _error_page(exc)
@@ -73,34 +74,15 @@ def _page(*, assignment_id: str, agent_id: str) -> HTMLResponse:
     body = (PAGE.replace("{{NONCE}}", nonce)
             .replace("{{ASSIGNMENT_ID}}", html.escape(assignment_id, quote=True))
             .replace("{{AGENT_ID}}", html.escape(agent_id, quote=True)))
-    return HTMLResponse(body, headers=_headers(nonce))
+    return HTMLResponse(body, headers=page_headers(nonce))
 
 
 def _home_page(*, agent_id: str) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     body = (HOME.replace("{{NONCE}}", nonce)
             .replace("{{AGENT_ID}}", html.escape(agent_id, quote=True)))
-    return HTMLResponse(body, headers=_headers(nonce))
+    return HTMLResponse(body, headers=page_headers(nonce))
 
 
 def _error_page(exc: RapportError) -> HTMLResponse:
-    return _message_page(exc.status, exc.detail)
-
-
-def _message_page(status: int, message: str) -> HTMLResponse:
-    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Rapport practice</title></head><body><main><h1>Practice</h1>"
-            f"<p role=\"alert\">{html.escape(message)}</p></main></body></html>")
-    return HTMLResponse(body, status_code=status, headers=_headers(None))
-
-
-def _headers(nonce: str | None) -> dict[str, str]:
-    sources = f"'nonce-{nonce}'" if nonce else "'none'"
-    return {
-        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
-                                    f"style-src {sources}; connect-src 'self'; "
-                                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
+    return message_page(exc.status, "Practice", exc.detail)

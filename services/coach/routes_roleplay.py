@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import secrets
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
@@ -26,6 +26,7 @@ from services.coach.access import CallerDep, ContextDep, Principal, authenticate
 from services.coach.api_models import problem_responses
 from services.coach.context import CoachContext
 from services.coach.links import parse_team_id
+from services.coach.page_shell import message_page, page_headers
 from services.coach.practice_script import script_steps
 from services.coach.roleplay_labels import label_records, to_jsonl
 from services.coach.roleplay_models import (
@@ -302,11 +303,11 @@ def roleplay_page(roleplay_id: str, context: ContextDep, token: TokenQuery = "")
         try:
             _visible(roleplay_id, authenticate(token, context), context)
         except RapportError as exc:
-            return _message_page(exc.status, exc.detail)
+            return message_page(exc.status, "Role-play", exc.detail)
     nonce = secrets.token_urlsafe(16)
     body = (PAGE.replace("{{NONCE}}", nonce)
             .replace("{{ROLEPLAY_ID}}", html.escape(roleplay_id, quote=True)))
-    return HTMLResponse(body, headers=_headers(nonce))
+    return HTMLResponse(body, headers=page_headers(nonce))
 
 
 def _team_of(participants: list[str]) -> str:
@@ -389,22 +390,3 @@ def _out(record: RoleplayRecord, scenario: Scenario, caller: Principal,
             agent_id=agent_id if mine is None or agent_id == caller.agent_id else None)
             for position, agent_id in record.participants],
         page_path=page_path(record.roleplay_id), created_at=record.created_at)
-
-
-def _message_page(status: int, message: str) -> HTMLResponse:
-    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Rapport role-play</title></head><body><main><h1>Role-play</h1>"
-            f"<p role=\"alert\">{html.escape(message)}</p></main></body></html>")
-    return HTMLResponse(body, status_code=status, headers=_headers(None))
-
-
-def _headers(nonce: str | None) -> dict[str, Any]:
-    sources = f"'nonce-{nonce}'" if nonce else "'none'"
-    return {
-        "Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
-                                    f"style-src {sources}; connect-src 'self'; "
-                                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }

@@ -19,6 +19,7 @@ from services.coach import calibration, disputes, team_pages
 from services.coach.access import ContextDep, Principal, authenticate
 from services.coach.context import CoachContext
 from services.coach.label_export import circle_label_records, to_jsonl
+from services.coach.page_shell import message_page, page_headers
 from services.coach.routes_calibration import JSONL, require_circle_reviewer
 from shared.http.problems import Forbidden, RapportError, Unauthorized
 
@@ -35,7 +36,7 @@ def _render(context: CoachContext, token: str, title: str,
             body = build(caller, connection, nonce)
     except RapportError as exc:
         return _refusal(title, exc)
-    return HTMLResponse(body, headers=_headers(nonce))
+    return HTMLResponse(body, headers=page_headers(nonce))
 
 
 def _caller(context: CoachContext, token: str) -> Principal:
@@ -45,18 +46,8 @@ def _caller(context: CoachContext, token: str) -> Principal:
 
 
 def _refusal(title: str, exc: RapportError) -> HTMLResponse:
-    return HTMLResponse(team_pages.message_page(title, exc.detail), status_code=exc.status,
-                        headers=_headers(None))
+    return message_page(exc.status, title, exc.detail)
 
-
-def _headers(nonce: str | None) -> dict[str, str]:
-    sources = f"'nonce-{nonce}'" if nonce else "'none'"
-    return {"Content-Security-Policy": (f"default-src 'none'; script-src {sources}; "
-                                        f"style-src {sources}; connect-src 'self'; "
-                                        "base-uri 'none'; form-action 'none'; "
-                                        "frame-ancestors 'none'"),
-            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff"}
 
 
 def _lead_team(caller: Principal) -> str:

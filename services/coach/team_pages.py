@@ -100,11 +100,6 @@ def page(title: str, body: str, nonce: str) -> str:
             f'<script nonce="{e(nonce)}">{SCRIPT}</script></body></html>')
 
 
-def message_page(title: str, message: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{e(title)} · Rapport coach</title></head><body><main>"
-            f'<h1>{e(title)}</h1><p role="alert">{e(message)}</p></main></body></html>')
-
 
 def with_token(path: str, token: str) -> str:
     return f"{path}?token={quote(token, safe='')}"

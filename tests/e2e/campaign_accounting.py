@@ -175,14 +175,17 @@ def account(*, bootstrap: str, prefix: str, engine: sa.Engine, promised: set[str
     if api_applied != len(applied):
         result.problems.append(f"admin summary: {api_applied} applied, tables: {len(applied)}")
 
-    # 4. coach.assignments.v1: every drill the coach stored announced once.
-    drills = Counter(json.loads(value)["event_id"]
-                     for value in read_topic(bootstrap, prefix + ASSIGNMENTS))
+    # 4. coach.assignments.v1: every drill the coach stored announced, each version of it once
+    # (a drill re-aimed to a new focus is announced again, under an event id of its own).
+    announced = [json.loads(value) for value in read_topic(bootstrap, prefix + ASSIGNMENTS)]
+    versions = Counter(event["event_id"] for event in announced)
+    drills = Counter(event["assignment_id"] for event in announced)
     unpublished = {key for key, (_agent, at) in drill_rows.items() if at is None}
     lost_drills = set(drill_rows) - set(drills)
     result.rows.append(Row(
         "coach.assignments.v1 (drill)", len(drill_rows), len(drills), len(lost_drills),
-        _extra(drills), note=f"{len(unpublished)} stored but unpublished; "
+        _extra(versions), note=f"{len(unpublished)} stored but unpublished; "
+        f"{len(versions) - len(drills)} re-aimed versions; "
         f"{len({agent for agent, _at in drill_rows.values()})} agents with drills"))
     _problem(result, lost_drills | unpublished, "drills never announced")
     _problem(result, set(drills) - set(drill_rows), "announced drills the coach has no row for")
