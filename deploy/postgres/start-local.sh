@@ -45,6 +45,9 @@ DO \$\$ BEGIN
 END \$\$;
 SELECT 'CREATE DATABASE rapport OWNER $PG_USER'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'rapport')\gexec
+-- The tests drop their databases WITH (FORCE); a background worker (autovacuum on a database
+-- just written) may still be connected, and ending it needs this role.
+GRANT pg_signal_backend TO $PG_USER;
 SQL
 say "ready on 127.0.0.1:$port"
 echo "postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/rapport"
