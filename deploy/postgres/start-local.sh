@@ -46,7 +46,9 @@ END \$\$;
 SELECT 'CREATE DATABASE rapport OWNER $PG_USER'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'rapport')\gexec
 -- The tests drop their databases WITH (FORCE); a background worker (autovacuum on a database
--- just written) may still be connected, and ending it needs this role.
+-- just written) may still be connected, and ending it needs this role. (Quietly: granting it
+-- again on the next start is a notice, not news.)
+SET client_min_messages TO warning;
 GRANT pg_signal_backend TO $PG_USER;
 SQL
 say "ready on 127.0.0.1:$port"
