@@ -166,10 +166,15 @@ def test_a_circle_from_its_sample_to_exported_human_labels(coach: CoachHarness,
                                       {"dimension": "tone", "model_version": version})
     assert gauge == pytest.approx(tone["model_alpha"])
 
-    # The lead records what the circle agreed; that is what the export holds.
+    # The lead records what the circle agreed; that is what the export holds. The circle reads
+    # the first reply's tone at the far end of the scale from the model and the second's as the
+    # model does, whatever replies the sample drew.
+    model_tone_0 = by_position[0]["model"]["tone"]
+    agreed_labels = [{**firsts[0], "tone": 1.0 if model_tone_0 < 0.5 else 0.0},
+                     {**firsts[1], "tone": by_position[1]["model"]["tone"]}]
     for position in (0, 1):
         agreed = http.put(f"/v1/circles/{circle_id}/items/{position}/agreed", headers=lead,
-                          json={"labels": firsts[position], "note": "we read it as warm"})
+                          json={"labels": agreed_labels[position], "note": "we read it as warm"})
         assert agreed.status_code == 204, agreed.text
     assert_problem(http.put(f"/v1/circles/{circle_id}/items/0/agreed", headers=first,
                             json={"labels": firsts[0]}), 403)
@@ -199,8 +204,11 @@ def test_a_circle_from_its_sample_to_exported_human_labels(coach: CoachHarness,
             sa.select(circle_items.c.message_id)
             .where(circle_items.c.circle_id == hard.json()["circle_id"])
             .order_by(circle_items.c.position)))
-    assert agreed_far  # the agreed tone sits a scale step or more from the model's
-    assert set(picked[:len(agreed_far)]) == agreed_far
+        far_reply = connection.scalar(sa.select(circle_items.c.message_id).where(
+            circle_items.c.circle_id == circle_id, circle_items.c.position == 0))
+    # Only the first agreed tone sits a scale step or more from the model's; it leads the sample.
+    assert agreed_far == {far_reply}
+    assert picked[0] == far_reply
     # The pages check the link's token as the API does.
     pages = {f"/team/calibration/{circle_id}": (lead, [coach.as_agent(A), other_lead, first]),
              f"/team/calibration/{circle_id}/labels.jsonl": (lead, [first, other_lead]),
