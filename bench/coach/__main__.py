@@ -24,14 +24,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from services.coach.announcer import SilentAnnouncer
 from services.coach.app import MIGRATIONS
-from services.coach.assignment_service import AssignmentService
-from services.coach.policy import AssignmentPolicy
-from services.coach.scenario_library import load_library
-from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
+from services.coach.clients.announcer import SilentAnnouncer
+from services.coach.domain.policy import AssignmentPolicy
+from services.coach.domain.scenario_library import load_library
 from services.coach.settings import CoachSettings, ProfileSettings
-from services.coach.tables import assignments, dimension_profiles
+from services.coach.store.tables import assignments, dimension_profiles
+from services.coach.streams.score_consumer import ScoreBatchHandler, make_score_loop
+from services.coach.workflows.assignment_service import AssignmentService
 from shared.db.engine import create_db_engine
 from shared.db.migrations import apply_migrations
 from shared.events import ASSIGNMENTS, SCORES, ScoreEvent

@@ -3,7 +3,7 @@
 import sys
 
 from services.coach.app import create_app
-from services.coach.cli import run_cli
+from services.coach.commands.cli import run_cli
 from services.coach.settings import CoachSettings
 from shared.logging_setup import configure_logging
 from shared.runtime import serve

@@ -12,38 +12,21 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.coach import (
-    routes_admin,
-    routes_agents,
-    routes_assignments,
-    routes_calibration,
-    routes_disputes,
-    routes_gratitude,
-    routes_home,
-    routes_lead_pages,
-    routes_lines,
-    routes_lines_pages,
-    routes_practice,
-    routes_reflections,
-    routes_roleplay,
-    routes_scenarios,
-    routes_team,
-    routes_team_pages,
-)
-from services.coach.announcer import create_announcer
-from services.coach.assignment_service import AssignmentService
-from services.coach.calibration_metrics import publish_calibration_metrics
+from services.coach.clients.announcer import create_announcer
+from services.coach.clients.scorer_client import ScorerClient
 from services.coach.context import CoachContext
-from services.coach.gratitude_consumer import gratitude_group, make_gratitude_loop
-from services.coach.message_texts import make_text_loop
+from services.coach.domain.policy import AssignmentPolicy
+from services.coach.domain.scenario_library import ScenarioLibrary, load_library
+from services.coach.domain.timeutil import Clock, utc_now
 from services.coach.metrics import CONSUMER_LAG
-from services.coach.policy import AssignmentPolicy
-from services.coach.retention import RETENTION_METRICS, coach_sweeps
-from services.coach.scenario_library import ScenarioLibrary, load_library
-from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
-from services.coach.scorer_client import ScorerClient
 from services.coach.settings import CoachSettings
-from services.coach.timeutil import Clock, utc_now
+from services.coach.store.message_texts import make_text_loop
+from services.coach.store.retention import RETENTION_METRICS, coach_sweeps
+from services.coach.streams.gratitude_consumer import gratitude_group, make_gratitude_loop
+from services.coach.streams.score_consumer import ScoreBatchHandler, make_score_loop
+from services.coach.web.routes import ROUTERS
+from services.coach.workflows.assignment_service import AssignmentService
+from services.coach.workflows.calibration_metrics import publish_calibration_metrics
 from shared.events.topics import ASSIGNMENTS, INTERACTIONS, SCORES
 from shared.http.docs import create_service_app
 from shared.http.health import install_health_routes
@@ -134,16 +117,8 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
     app.add_middleware(HttpMetricsMiddleware, prefix="rapport_coach")
     install_problem_handlers(app)
     install_health_routes(app, lambda: _checks(settings, running))
-    for module in (routes_agents, routes_scenarios, routes_assignments, routes_admin,
-                   routes_practice, routes_reflections, routes_home, routes_roleplay):
-        app.include_router(module.router)
-    # Issue 15, part 6/7: the lead's team view and before/after experiments.
-    for module in (routes_team, routes_lead_pages):
-        app.include_router(module.router)
-    for module in (routes_lines, routes_lines_pages, routes_gratitude):  # issue 15, parts 4-5
-        app.include_router(module.router)
-    for module in (routes_calibration, routes_disputes, routes_team_pages):  # parts 1-2
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

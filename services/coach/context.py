@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy import Engine
 
-from services.coach.assignment_service import AssignmentService
-from services.coach.scenario_library import ScenarioLibrary
-from services.coach.scorer_client import ScorerClient
+from services.coach.clients.scorer_client import ScorerClient
+from services.coach.domain.scenario_library import ScenarioLibrary
+from services.coach.domain.timeutil import Clock
 from services.coach.settings import CoachSettings
-from services.coach.timeutil import Clock
+from services.coach.workflows.assignment_service import AssignmentService
 from shared.http.problems import ServiceUnavailable
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from services.coach.links import StaffRole, issue_staff_token
-from services.coach.message_texts import record_messages
+from services.coach.store.message_texts import record_messages
+from services.coach.web.links import StaffRole, issue_staff_token
 from shared.events.interactions import (
     AuthorRole,
     Channel,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import get_args
 
-from services.coach.profile_math import DimensionEstimate
-from services.coach.scenario_library import ScenarioLibrary, load_library
-from services.coach.scenario_models import Scenario
+from services.coach.domain.profile_math import DimensionEstimate
+from services.coach.domain.scenario_library import ScenarioLibrary, load_library
+from services.coach.domain.scenario_models import Scenario
 from shared.events import SCORES, ScoreEvent
 from shared.events.codec import decode_as
 from shared.events.interactions import Channel

@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from services.coach.gratitude import gratitude_changes, record_gratitude
-from services.coach.links import issue_staff_token
-from services.coach.message_texts import record_messages
+from services.coach.store.message_texts import record_messages
+from services.coach.web.links import issue_staff_token
+from services.coach.workflows.gratitude import gratitude_changes, record_gratitude
 from shared.events.interactions import (
     AuthorRole,
     Channel,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.coach.focus import display_name
+from services.coach.domain.focus import display_name
 from shared.events.scores import DIMENSIONS
 
 

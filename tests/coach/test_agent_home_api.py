@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from services.coach import assignment_store
-from services.coach.evidence_quotes import KEPT_PER_DIMENSION, load_quotes
+from services.coach.store import assignment_store
+from services.coach.store.evidence_quotes import KEPT_PER_DIMENSION, load_quotes
 from shared.events.scores import DIMENSIONS, DimensionResult, ScoreEvent
 from tests.coach.conftest import CoachHarness
 from tests.coach.factories import NOW, score_event, uniform_scores

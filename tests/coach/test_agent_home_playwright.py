@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from services.coach.links import sign_in_link
+from services.coach.web.links import sign_in_link
 from tests.coach.accessibility import assert_accessible
 from tests.coach.conftest import CoachHarness, Scorer
 from tests.coach.http_servers import serve_in_thread

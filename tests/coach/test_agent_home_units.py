@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from services.coach.chart_svg import LABEL_GAP, Point, Series, render_chart, spread
-from services.coach.score_history import WeekScore
-from services.coach.week_changes import compare_weeks
+from services.coach.domain.chart_svg import LABEL_GAP, Point, Series, render_chart, spread
+from services.coach.domain.week_changes import WeekScore, compare_weeks
 
 SVG = "{http://www.w3.org/2000/svg}"
 WEEKS = ["2026-W46", "2026-W47", "2026-W48"]

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from prometheus_client import REGISTRY
 
-from services.coach.announcer import WebhookAnnouncer, create_announcer
+from services.coach.clients.announcer import WebhookAnnouncer, create_announcer
 from tests.coach.http_servers import closed_port_url, serve_in_thread
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from services.coach.links import issue_token
+from services.coach.web.links import issue_token
 from tests.coach.conftest import CoachHarness
 from tests.coach.factories import score_event, uniform_scores
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.coach.app import create_app
-from services.coach.practice_script import script_steps
+from services.coach.domain.practice_script import script_steps
 from shared.settings import KafkaSettings
 from tests.coach.conftest import CoachHarness, Scorer, coach_settings
 from tests.coach.factories import FixedClock, score_event, uniform_scores

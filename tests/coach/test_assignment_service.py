@@ -11,12 +11,12 @@ import pytest
 from kafka import KafkaProducer
 from sqlalchemy import Engine
 
-from services.coach import assignment_store
-from services.coach.announcer import Announcer, SilentAnnouncer
-from services.coach.assignment_service import AssignmentService
-from services.coach.policy import AssignmentPolicy
-from services.coach.profile_store import apply_score_events
+from services.coach.clients.announcer import Announcer, SilentAnnouncer
+from services.coach.domain.policy import AssignmentPolicy
 from services.coach.settings import ProfileSettings
+from services.coach.store import assignment_store
+from services.coach.store.profile_store import apply_score_events
+from services.coach.workflows.assignment_service import AssignmentService
 from shared.events import ASSIGNMENTS, AssignmentEvent
 from shared.events.codec import decode_as
 from shared.kafka.producer import PublishError, create_producer

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
 from lab.scorer.human_labels import load_human_labels, read_annotations
-from services.coach.calibration_math import consensus, interval_alpha, on_scale
-from services.coach.calibration_tables import circle_items, conversation_messages
-from services.coach.cli import run_cli
-from services.coach.profile_store import load_profiles
-from services.coach.score_batches import aggregate_scores
+from services.coach.commands.cli import run_cli
+from services.coach.domain.calibration_math import consensus, interval_alpha, on_scale
+from services.coach.domain.score_batches import aggregate_scores
+from services.coach.store.calibration_tables import circle_items, conversation_messages
+from services.coach.store.profile_store import load_profiles
 from shared.events.scores import DIMENSIONS
 from shared.events.topics import INTERACTIONS
 from tests.coach.calibration_samples import (

@@ -20,7 +20,8 @@ import pytest
 
 from lab.scorer.agreement import load_annotated
 from lab.scorer.human_labels import load_human_labels, read_annotations
-from services.coach.calibration_math import (
+from services.coach.commands.cli import run_cli
+from services.coach.domain.calibration_math import (
     RatedItem,
     circle_agreement,
     consensus,
@@ -28,11 +29,13 @@ from services.coach.calibration_math import (
     interval_alpha,
     on_scale,
 )
-from services.coach.calibration_models import ResolutionIn, RubricLabels
-from services.coach.calibration_sample import Candidate, SampleFilters, choose
-from services.coach.cli import run_cli
-from services.coach.label_export import label_record, write_jsonl
-from services.coach.links import (
+from services.coach.domain.score_batches import aggregate_scores
+from services.coach.schemas.calibration import ResolutionIn, RubricLabels
+from services.coach.settings import CoachSettings
+from services.coach.store.calibration_sample import Candidate, SampleFilters, choose
+from services.coach.store.message_texts import context_of
+from services.coach.store.score_corrections import corrected
+from services.coach.web.links import (
     InvalidToken,
     _b64encode,
     _mac,
@@ -41,10 +44,7 @@ from services.coach.links import (
     verify_claims,
     verify_token,
 )
-from services.coach.message_texts import context_of
-from services.coach.score_batches import aggregate_scores
-from services.coach.score_corrections import corrected
-from services.coach.settings import CoachSettings
+from services.coach.workflows.label_export import label_record, write_jsonl
 from shared.events.scores import DIMENSIONS
 from tests.coach.factories import score_event, uniform_scores
 

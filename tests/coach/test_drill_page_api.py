@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.coach.scenario_library import load_library
+from services.coach.domain.scenario_library import load_library
 from tests.coach.conftest import CoachHarness, Scorer
 from tests.coach.test_reflections_api import give_drill
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.coach.attempt_store import AttemptRecord
-from services.coach.practice import feedback_in_order
-from services.coach.practice_script import ScriptStep, scoring_context
+from services.coach.domain.practice_script import ScriptStep, scoring_context
+from services.coach.store.attempt_store import AttemptRecord
+from services.coach.workflows.practice import feedback_in_order
 from tests.coach.factories import NOW
 
 ACK_TIP = {"dimension": "acknowledgment", "framework": "NURSE (Name, Understand)",

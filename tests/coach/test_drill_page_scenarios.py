@@ -13,11 +13,16 @@ import re
 
 import pytest
 
-from services.coach.frameworks import DIMENSION_MOVES, FRAMEWORKS, move_for, resolve_framework
-from services.coach.practice_script import CURVEBALLS, ScriptStep, script_steps
-from services.coach.scenario_library import load_library
-from services.coach.scenario_models import Scenario
-from services.coach.views import practice_out
+from services.coach.domain.frameworks import (
+    DIMENSION_MOVES,
+    FRAMEWORKS,
+    move_for,
+    resolve_framework,
+)
+from services.coach.domain.practice_script import CURVEBALLS, ScriptStep, script_steps
+from services.coach.domain.scenario_library import load_library
+from services.coach.domain.scenario_models import Scenario
+from services.coach.web.views import practice_out
 from services.scorer.model.schema import ScoreRequest
 from services.scorer.model.suggestions import suggestions_for
 from shared.events.scores import DIMENSIONS

@@ -16,8 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from services.coach.app import create_app
-from services.coach.score_consumer import ScoreBatchHandler
-from services.coach.tables import assignments
+from services.coach.store.tables import assignments
+from services.coach.streams.score_consumer import ScoreBatchHandler
 from shared.events import ASSIGNMENTS, SCORES, AssignmentEvent
 from shared.events.codec import decode_as
 from shared.events.interactions import Channel

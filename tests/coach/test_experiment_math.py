@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.coach.experiment_math import AgentChange, agent_changes, analyse
+from services.coach.domain.experiment_math import AgentChange, agent_changes, analyse
 
 
 def test_each_agent_counts_once_whatever_their_message_count() -> None:

@@ -8,8 +8,8 @@ from typing import get_args
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.coach.focus import FocusChange, choose_focus, clear_change
-from services.coach.profile_math import DimensionEstimate
+from services.coach.domain.focus import FocusChange, choose_focus, clear_change
+from services.coach.domain.profile_math import DimensionEstimate
 from shared.events.scores import Dimension
 from tests.coach.factories import estimate
 

@@ -25,14 +25,14 @@ from fastapi.testclient import TestClient
 from kafka import KafkaProducer
 from sqlalchemy import Engine
 
-from services.coach import assignment_store
-from services.coach.agent_states import load_estimates
 from services.coach.app import create_app
-from services.coach.assignment_service import AssignmentService
-from services.coach.focus import display_name
-from services.coach.policy import AssignmentPolicy
-from services.coach.score_consumer import ScoreBatchHandler
+from services.coach.domain.focus import display_name
+from services.coach.domain.policy import AssignmentPolicy
 from services.coach.settings import ProfileSettings
+from services.coach.store import assignment_store
+from services.coach.store.agent_states import load_estimates
+from services.coach.streams.score_consumer import ScoreBatchHandler
+from services.coach.workflows.assignment_service import AssignmentService
 from shared.events import ASSIGNMENTS, SCORES, AssignmentEvent
 from shared.events.codec import decode_as
 from shared.events.scores import Dimension, ScoreEvent

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from deploy.sample.replay import GRATITUDE_TRAFFIC
-from services.coach.gratitude import gratitude_changes, rating_id
-from services.coach.thanks import is_warm_thanks
+from services.coach.domain.thanks import is_warm_thanks
+from services.coach.workflows.gratitude import gratitude_changes, rating_id
 from services.ingest.delivery_files import load_deliveries
 from services.ingest.providers.base import Delivery, Normalised
 from services.ingest.providers.generic import GenericProvider

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.coach.erasure import erasure_steps
-from services.coach.lines_tables import gratitude, shared_lines
+from services.coach.store.erasure import erasure_steps
+from services.coach.store.lines_tables import gratitude, shared_lines
 from shared.erasure import Person, erase
 from tests.coach.conftest import CoachHarness
 from tests.coach.lines_samples import (

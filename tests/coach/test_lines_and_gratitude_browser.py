@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from services.coach.links import issue_staff_token
+from services.coach.web.links import issue_staff_token
 from shared.events.topics import INTERACTIONS, SCORES
 from shared.settings import KafkaSettings
 from tests.coach.accessibility import assert_accessible

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from services.coach.app import create_app
-from services.coach.cli import run_cli
-from services.coach.links import ExpiredToken, InvalidToken, issue_token, verify_token
-from services.coach.profile_store import apply_score_events
+from services.coach.commands.cli import run_cli
 from services.coach.settings import CoachSettings
+from services.coach.store.profile_store import apply_score_events
+from services.coach.web.links import ExpiredToken, InvalidToken, issue_token, verify_token
 from shared.local_stack import DEV_ENV, STACK_ENV, is_stack_key, read_env_file, write_env_file
 from shared.settings import DatabaseSettings, KafkaSettings
 from tests.coach.factories import NOW, FixedClock, score_event, uniform_scores

@@ -9,7 +9,7 @@ from typing import get_args
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.coach.policy import (
+from services.coach.domain.policy import (
     AgentState,
     AssignmentPolicy,
     PastAssignment,
@@ -19,7 +19,7 @@ from services.coach.policy import (
     recently_assigned,
     target_difficulty,
 )
-from services.coach.timeutil import shift_week, week_index
+from services.coach.domain.timeutil import shift_week, week_index
 from shared.events.interactions import Channel
 from shared.events.scores import Dimension
 from tests.coach.factories import estimate, synthetic_library

@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from services.coach.attempt_store import AttemptRecord
-from services.coach.policy import _plan
-from services.coach.practice import Feedback, feedback, feedback_in_order, in_practice_order
-from services.coach.scenario_library import load_library
-from services.coach.wording import channel_drill, channel_name
+from services.coach.domain.policy import _plan
+from services.coach.domain.scenario_library import load_library
+from services.coach.domain.wording import channel_drill, channel_name
+from services.coach.store.attempt_store import AttemptRecord
+from services.coach.workflows.practice import (
+    Feedback,
+    feedback,
+    feedback_in_order,
+    in_practice_order,
+)
 from shared.events.interactions import Channel
 from tests.coach.factories import NOW
 
@@ -52,8 +57,8 @@ def test_channel_phrases_have_the_right_article() -> None:
 
 
 def test_the_assignment_reason_names_the_channel_grammatically() -> None:
-    from services.coach.focus import FocusChange, FocusChoice
-    from services.coach.profile_math import DimensionEstimate
+    from services.coach.domain.focus import FocusChange, FocusChoice
+    from services.coach.domain.profile_math import DimensionEstimate
 
     library = load_library()
     estimate = DimensionEstimate(

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.coach.app import create_app
-from services.coach.links import sign_in_link
+from services.coach.web.links import sign_in_link
 from shared.settings import KafkaSettings
 from tests.coach.conftest import CoachHarness, Scorer, coach_settings
 from tests.coach.factories import FixedClock, score_event, uniform_scores

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from services.coach.links import sign_in_link
-from services.coach.scenario_library import load_library
+from services.coach.domain.scenario_library import load_library
+from services.coach.web.links import sign_in_link
 from tests.coach.accessibility import assert_accessible
 from tests.coach.conftest import CoachHarness, Scorer
 from tests.coach.factories import score_event, uniform_scores

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.coach.profile_math import (
+from services.coach.domain.profile_math import (
     WeightedStats,
     decayed_to,
     estimate_dimension,

@@ -11,16 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from services.coach.agent_states import load_estimates
 from services.coach.app import MIGRATIONS
-from services.coach.profile_store import (
+from services.coach.settings import ProfileSettings
+from services.coach.store.agent_states import load_estimates
+from services.coach.store.profile_store import (
     apply_score_events,
     load_channels,
     load_profiles,
     profiled_agent_ids,
 )
-from services.coach.settings import ProfileSettings
-from services.coach.tables import dimension_profiles, metadata, score_events
+from services.coach.store.tables import dimension_profiles, metadata, score_events
 from shared.db.engine import create_db_engine
 from shared.db.migrations import alembic_config, apply_migrations, downgrade_all
 from shared.events.interactions import Channel

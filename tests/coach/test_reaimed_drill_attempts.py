@@ -21,10 +21,10 @@ from fastapi import Request, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from services.coach import assignment_store
 from services.coach.app import create_app
-from services.coach.attempt_store import attempts_for
-from services.coach.practice import REAIMED
+from services.coach.store import assignment_store
+from services.coach.store.attempt_store import attempts_for
+from services.coach.workflows.practice import REAIMED
 from shared.settings import KafkaSettings
 from tests.coach.conftest import CoachHarness, coach_settings
 from tests.coach.factories import FixedClock, score_event, uniform_scores

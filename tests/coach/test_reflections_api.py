@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from services.coach import assignment_store
-from services.coach.policy import PlannedAssignment
-from services.coach.reflection_store import list_reflections
+from services.coach.domain.policy import PlannedAssignment
+from services.coach.store import assignment_store
+from services.coach.store.reflection_store import list_reflections
 from shared.events.assignments import AssignmentReason
 from tests.coach.conftest import CoachHarness
 

@@ -14,14 +14,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from services.coach.calibration_tables import conversation_messages
-from services.coach.cli import run_cli
-from services.coach.erasure import erasure_steps
-from services.coach.experiment_tables import conversation_outcomes, message_scores
-from services.coach.lines_tables import gratitude
-from services.coach.retention import coach_sweeps
+from services.coach.commands.cli import run_cli
 from services.coach.settings import CoachRetention, CoachSettings
-from services.coach.tables import assignments, attempts, metadata, reflections, score_events
+from services.coach.store.calibration_tables import conversation_messages
+from services.coach.store.erasure import erasure_steps
+from services.coach.store.experiment_tables import conversation_outcomes, message_scores
+from services.coach.store.lines_tables import gratitude
+from services.coach.store.retention import coach_sweeps
+from services.coach.store.tables import assignments, attempts, metadata, reflections, score_events
 from shared.erasure import Person, erase
 from shared.retention import run_sweeps
 from shared.settings import DatabaseSettings

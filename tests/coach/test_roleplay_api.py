@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from services.coach.links import issue_staff_token
+from services.coach.web.links import issue_staff_token
 from shared.events.scores import DIMENSIONS
 from tests.coach.conftest import LINK_SECRET, CoachHarness
 

@@ -16,9 +16,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from services.coach.practice_script import script_steps
-from services.coach.roleplay_cli import roleplay_link
-from services.coach.scenario_library import load_library
+from services.coach.commands.roleplay_labels_export import roleplay_link
+from services.coach.domain.practice_script import script_steps
+from services.coach.domain.scenario_library import load_library
 from tests.coach.accessibility import assert_accessible
 from tests.coach.conftest import CoachHarness
 from tests.coach.http_servers import serve_in_thread

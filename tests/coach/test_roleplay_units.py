@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Engine
 
 from lab.scorer.human_labels import load_human_labels
-from services.coach import roleplay_store as store
-from services.coach.cli import run_cli
-from services.coach.roleplay_labels import label_records
-from services.coach.roleplay_roles import position_playing, role_of, roles_in_round
-from services.coach.scenario_library import load_library
+from services.coach.commands.cli import run_cli
+from services.coach.domain.roleplay_roles import position_playing, role_of, roles_in_round
+from services.coach.domain.scenario_library import load_library
 from services.coach.settings import CoachSettings
+from services.coach.store import roleplay_store as store
+from services.coach.workflows.roleplay_labels import label_records
 from shared.events.scores import DIMENSIONS
 from shared.settings import DatabaseSettings
 from tests.coach.factories import NOW

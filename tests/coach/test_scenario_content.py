@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import pytest
 
-from services.coach.scenario_library import load_library
-from services.coach.scenario_models import Scenario
+from services.coach.domain.scenario_library import load_library
+from services.coach.domain.scenario_models import Scenario
 from shared.events.scores import DIMENSIONS
 
 SCENARIOS: tuple[Scenario, ...] = load_library().all()

@@ -7,13 +7,13 @@ from typing import cast
 
 import pytest
 
-from services.coach.scenario_library import (
+from services.coach.domain.scenario_library import (
     ScenarioLibrary,
     ScenarioLibraryError,
     UnknownScenarioError,
     load_library,
 )
-from services.coach.scenario_models import Scenario
+from services.coach.domain.scenario_models import Scenario
 from shared.events.interactions import Channel
 
 from .scenario_samples import valid_scenario_data, write_scenario

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from services.coach.scenario_models import Scenario
+from services.coach.domain.scenario_models import Scenario
 from shared.events.scores import DIMENSIONS
 
 from .scenario_samples import valid_scenario_data

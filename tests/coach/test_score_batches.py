@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.coach.profile_math import WeightedStats, merge, observation
-from services.coach.score_batches import aggregate_scores, team_id
+from services.coach.domain.profile_math import WeightedStats, merge, observation
+from services.coach.domain.score_batches import aggregate_scores, team_id
 from shared.events.interactions import Channel
 from tests.coach.factories import NOW, score_event, uniform_scores
 

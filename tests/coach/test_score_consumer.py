@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from services.coach.profile_math import observation, team_level
-from services.coach.profile_store import load_profiles
-from services.coach.score_consumer import ScoreBatchHandler, make_score_loop
+from services.coach.domain.profile_math import observation, team_level
 from services.coach.settings import CoachSettings, ProfileSettings
-from services.coach.tables import score_events
+from services.coach.store.profile_store import load_profiles
+from services.coach.store.tables import score_events
+from services.coach.streams.score_consumer import ScoreBatchHandler, make_score_loop
 from shared.events import INTERACTIONS, SCORES, dlq_topic
 from shared.events.codec import encode_event
 from shared.events.schemas import example_paths

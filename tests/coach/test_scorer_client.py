@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from services.coach.scorer_client import ScorerClient, ScorerRejected, ScorerUnavailable
+from services.coach.clients.scorer_client import ScorerClient, ScorerRejected, ScorerUnavailable
 from tests.coach.http_servers import closed_port_url, scorer_stand_in, serve_in_thread
 
 

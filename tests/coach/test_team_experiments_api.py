@@ -19,17 +19,17 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from services.coach import calibration
-from services.coach.calibration_tables import (
+from services.coach.commands.cli import run_cli
+from services.coach.store.calibration_tables import (
     circle_items,
     circle_ratings,
     circle_reviewers,
     circles,
 )
-from services.coach.cli import run_cli
-from services.coach.experiment_tables import conversation_outcomes
-from services.coach.links import issue_staff_token
-from services.coach.outcomes import record_outcomes
+from services.coach.store.experiment_tables import conversation_outcomes
+from services.coach.store.outcomes import record_outcomes
+from services.coach.web.links import issue_staff_token
+from services.coach.workflows import calibration
 from shared.events.interactions import Channel, Conversation, InteractionEvent, Satisfaction
 from shared.events.scores import DIMENSIONS, ScoreEvent
 from shared.events.topics import INTERACTIONS

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from services.coach.links import issue_staff_token
-from services.coach.outcomes import record_outcomes
+from services.coach.store.outcomes import record_outcomes
+from services.coach.web.links import issue_staff_token
 from tests.coach.accessibility import assert_accessible
 from tests.coach.conftest import LINK_SECRET, CoachHarness
 from tests.coach.http_servers import serve_in_thread

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.coach.timeutil import as_utc, is_iso_week, iso_week, shift_week, week_index
+from services.coach.domain.timeutil import as_utc, is_iso_week, iso_week, shift_week, week_index
 
 
 def test_weeks_follow_the_iso_calendar_across_years() -> None:

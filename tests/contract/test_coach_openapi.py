@@ -19,8 +19,8 @@ from schemathesis import Case, HookContext
 from schemathesis.core.parameters import ParameterLocation
 
 from services.coach.app import MIGRATIONS, create_app
-from services.coach.links import issue_token
-from services.coach.profile_store import apply_score_events
+from services.coach.store.profile_store import apply_score_events
+from services.coach.web.links import issue_token
 from shared.db.engine import create_db_engine
 from shared.db.migrations import apply_migrations
 from shared.settings import KafkaSettings

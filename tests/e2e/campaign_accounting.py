@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
-from services.coach.tables import assignments, dimension_profiles, score_events
+from services.coach.store.tables import assignments, dimension_profiles, score_events
 from services.scorer.conversation_context import is_scorable_candidate
 from services.scorer.repository import scores as scorer_scores
 from shared.events import ASSIGNMENTS, INTERACTIONS, SCORES, InteractionEvent, dlq_topic

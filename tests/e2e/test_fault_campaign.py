@@ -36,7 +36,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from services.coach.tables import assignments
+from services.coach.store.tables import assignments
 from shared.db.engine import create_db_engine
 from shared.events import INTERACTIONS, SCORES
 from tests.e2e.campaign_accounting import account, group_lag

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.coach.scenario_library import load_library
-from services.coach.scenario_models import Scenario
+from services.coach.domain.scenario_library import load_library
+from services.coach.domain.scenario_models import Scenario
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
 
 STRONG_FLOOR = 0.75

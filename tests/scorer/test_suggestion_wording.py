@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from services.coach.practice_script import script_steps
-from services.coach.scenario_library import load_library
+from services.coach.domain.practice_script import script_steps
+from services.coach.domain.scenario_library import load_library
 from services.scorer.model import ScoreRequest, Turn
 from services.scorer.model.rubric import DIMENSIONS, EMOTIONS, VULNERABILITIES
 from services.scorer.model.suggestions import VULNERABILITY_WORDS, suggestions_for

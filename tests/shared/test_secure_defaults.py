@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr, ValidationError
 
 from services.coach.app import create_app as create_coach
-from services.coach.links import InvalidToken, issue_token, verify_token
 from services.coach.settings import CoachSettings
+from services.coach.web.links import InvalidToken, issue_token, verify_token
 from services.ingest.app import create_app as create_ingest
 from services.ingest.settings import IngestSettings
 from services.scorer.app import create_app as create_scorer

@@ -1,0 +1,1 @@
+"""``python -m services.coach ...`` sub-commands: sign-in links, erasure, exports, summaries."""

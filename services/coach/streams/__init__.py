@@ -1,0 +1,2 @@
+"""Kafka consumers: scored messages into profiles and drills, conversations into the gratitude
+spotlight."""
