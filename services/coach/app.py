@@ -20,9 +20,11 @@ from services.coach.domain.scenario_library import ScenarioLibrary, load_library
 from services.coach.domain.timeutil import Clock, utc_now
 from services.coach.metrics import CONSUMER_LAG
 from services.coach.settings import CoachSettings
-from services.coach.store.message_texts import make_text_loop
 from services.coach.store.retention import RETENTION_METRICS, coach_sweeps
-from services.coach.streams.gratitude_consumer import gratitude_group, make_gratitude_loop
+from services.coach.streams.interactions_consumer import (
+    interactions_group,
+    make_interactions_loop,
+)
 from services.coach.streams.score_consumer import ScoreBatchHandler, make_score_loop
 from services.coach.web.routes import ROUTERS
 from services.coach.workflows.assignment_service import AssignmentService
@@ -94,20 +96,16 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
             opened.callback(running.clear)
             consumer.start()
             opened.callback(consumer.stop)
-            # The conversations' texts, for calibration circles and disputes (message_texts.py).
-            texts = BackgroundConsumer(lambda: make_text_loop(
+            # Conversations' texts, praise and outcomes (streams/interactions_consumer.py).
+            interactions = BackgroundConsumer(lambda: make_interactions_loop(
                 settings, producer=clients.producer, engine=clients.engine))
-            texts.start()
-            opened.callback(texts.stop)
+            interactions.report_lag(CONSUMER_LAG, group=interactions_group(settings),
+                                    topic=settings.kafka.topic(INTERACTIONS))
+            running["interactions"] = interactions
+            interactions.start()
+            opened.callback(interactions.stop)
             with clients.engine.connect() as connection:  # the gauges from the stored circles
                 publish_calibration_metrics(connection, clock())
-            # Customers' praise for the gratitude spotlight (gratitude_consumer.py).
-            praise = BackgroundConsumer(lambda: make_gratitude_loop(
-                settings, producer=clients.producer, engine=clients.engine))
-            praise.report_lag(CONSUMER_LAG, group=gratitude_group(settings),
-                              topic=settings.kafka.topic(INTERACTIONS))
-            praise.start()
-            opened.callback(praise.stop)
             yield
 
     app = create_service_app(title="Rapport coach", version="0.1.0", lifespan=lifespan,
@@ -125,8 +123,14 @@ def create_app(settings: CoachSettings | None = None, *, clock: Clock = utc_now,
 def _checks(settings: CoachSettings,
             running: Mapping[str, object]) -> Mapping[str, Callable[[], bool]]:
     clients = running.get("clients")
-    consumer = running.get("consumer")
     checks = dict(standard_checks(settings, clients if isinstance(clients, Clients) else None))
-    if isinstance(consumer, BackgroundConsumer):
-        checks["consumer"] = lambda: consumer.healthy
+    # The scores' consumer and the interactions' one: a loop that keeps crashing is not ready.
+    for name in ("consumer", "interactions"):
+        consumer = running.get(name)
+        if isinstance(consumer, BackgroundConsumer):
+            checks[name] = _health_of(consumer)
     return checks
+
+
+def _health_of(consumer: BackgroundConsumer) -> Callable[[], bool]:
+    return lambda: consumer.healthy

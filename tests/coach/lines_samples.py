@@ -112,7 +112,7 @@ def interaction_events(*, now: datetime = NOW) -> list[InteractionEvent]:
 
 
 def seed_texts_and_praise(engine: Engine, *, now: datetime = NOW) -> None:
-    """What the coach's two interaction consumers write, written directly."""
+    """What the coach's interactions consumer writes, written directly."""
     events = interaction_events(now=now)
     with engine.begin() as connection:
         record_messages(connection, events)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +11,7 @@ from services.coach.domain.policy import _plan
 from services.coach.domain.scenario_library import load_library
 from services.coach.domain.wording import channel_drill, channel_name
 from services.coach.store.attempt_store import AttemptRecord
+from services.coach.web.page_shell import STATIC
 from services.coach.workflows.practice import (
     Feedback,
     feedback,
@@ -21,7 +21,7 @@ from services.coach.workflows.practice import (
 from shared.events.interactions import Channel
 from tests.coach.factories import NOW
 
-PAGE = Path(__file__).resolve().parents[2] / "services" / "coach" / "static" / "practice.html"
+PAGE = STATIC / "practice.html"
 APOLOGY_TIP = {"dimension": "apology", "framework": "L.A.S.T. (Apologise)",
                "text": "Apologise once, for the specific impact."}
 ACK_TIP = {"dimension": "acknowledgment", "framework": "NURSE (Name, Understand)",

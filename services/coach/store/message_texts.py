@@ -13,17 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
-from kafka import KafkaProducer
-from sqlalchemy import Engine
 
 from services.coach.domain.timeutil import as_utc
-from services.coach.settings import CoachSettings
 from services.coach.store.calibration_tables import conversation_messages
 from services.coach.store.upserts import bulk_upsert
 from shared.events.ids import conversation_key
 from shared.events.interactions import AuthorRole, InteractionEvent
-from shared.events.topics import INTERACTIONS
-from shared.kafka.consumer import ConsumerLoop, Decoded
 
 HISTORY_TURNS = 8  # the scorer's default max_history_turns
 _VISIBLE = (AuthorRole.CUSTOMER, AuthorRole.AGENT, AuthorRole.BOT)
@@ -93,26 +88,3 @@ def context_of(earlier: Sequence[tuple[str, str]], reply: str) -> ReplyContext |
         return None  # nothing it answered: not something a person can rate
     return ReplyContext(customer=customer, history=tuple(history[-HISTORY_TURNS:]), reply=reply)
 
-
-class MessageTextHandler:
-    """The consumer's batch handler: one transaction per poll batch."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def __call__(self, batch: Sequence[Decoded]) -> list[tuple[Decoded, str]]:
-        events = [item.event for item in batch if isinstance(item.event, InteractionEvent)]
-        rejected = [(item, f"expected an InteractionEvent, got {type(item.event).__name__}")
-                    for item in batch if not isinstance(item.event, InteractionEvent)]
-        with self._engine.begin() as connection:
-            record_messages(connection, events)
-        return rejected
-
-
-def make_text_loop(settings: CoachSettings, *, producer: KafkaProducer,
-                   engine: Engine) -> ConsumerLoop:
-    """Its own consumer group (``<coach group>-texts``): texts and scores move independently."""
-    return ConsumerLoop(settings=settings.kafka, topic=settings.kafka.topic(INTERACTIONS),
-                        group_id=f"{settings.consumer_group}-texts",
-                        handle_batch=MessageTextHandler(engine), producer=producer,
-                        event_type=InteractionEvent, max_poll_records=settings.max_poll_records)

@@ -19,8 +19,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.coach.context import CoachContext, get_context
 from services.coach.domain.score_batches import team_id as team_of_agent
+from services.coach.store import assignment_store
+from services.coach.store.assignment_store import AssignmentRecord
 from services.coach.web.links import ExpiredToken, InvalidToken, verify_claims
-from shared.http.problems import Forbidden, Unauthorized
+from shared.http.problems import Forbidden, NotFound, Unauthorized
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rapport-coach"'}
 bearer_scheme = HTTPBearer(auto_error=False, description="Admin token or sign-in link token.")
@@ -110,6 +112,17 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("send 'Authorization: Bearer <token>'", headers=_CHALLENGE)
     return authenticate(credentials.credentials, context)
+
+
+def owned_assignment(assignment_id: str, caller: Principal,
+                     context: CoachContext) -> AssignmentRecord:
+    """The drill, if the caller may see it: 404 when there is none, 403 when it is not theirs."""
+    with context.engine.connect() as connection:
+        record = assignment_store.get_assignment(connection, assignment_id)
+    if record is None:
+        raise NotFound(f"no assignment {assignment_id!r}")
+    caller.require_access(record.agent_id)
+    return record
 
 
 CallerDep = Annotated[Principal, Depends(current_principal)]

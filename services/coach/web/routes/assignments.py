@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.coach.context import CoachContext
 from services.coach.domain.timeutil import iso_week
 from services.coach.schemas.practice import (
     AssignmentDetailOut,
@@ -13,10 +12,8 @@ from services.coach.schemas.practice import (
     AttemptOut,
     problem_responses,
 )
-from services.coach.store import assignment_store
-from services.coach.store.assignment_store import AssignmentRecord
 from services.coach.store.attempt_store import attempts_for
-from services.coach.web.access import CallerDep, ContextDep, Principal
+from services.coach.web.access import CallerDep, ContextDep, owned_assignment
 from services.coach.web.views import assignment_detail_out, assignment_out, attempt_out
 from services.coach.workflows.practice import (
     complete,
@@ -25,7 +22,6 @@ from services.coach.workflows.practice import (
     record_attempt,
     scenario_of,
 )
-from shared.http.problems import NotFound
 
 router = APIRouter(prefix="/v1/assignments", tags=["assignments"])
 
@@ -35,7 +31,7 @@ router = APIRouter(prefix="/v1/assignments", tags=["assignments"])
 def get_assignment(assignment_id: str, caller: CallerDep,
                    context: ContextDep) -> AssignmentDetailOut:
     """The drill with its script (curveball in place), success signals and attempts so far."""
-    record = _owned_assignment(assignment_id, caller, context)
+    record = owned_assignment(assignment_id, caller, context)
     with context.engine.connect() as connection:
         attempts = attempts_for(connection, assignment_id)
     return assignment_detail_out(record, scenario_of(context, record), context.library, attempts,
@@ -51,7 +47,7 @@ def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
     409: the drill is completed, or it was re-aimed to another scenario (``scenario_id``
     differs, or the re-aim landed while the reply was scored); nothing is stored.
     """
-    record = _owned_assignment(assignment_id, caller, context)
+    record = owned_assignment(assignment_id, caller, context)
     attempt = record_attempt(context, record, turn=body.turn, reply=body.reply,
                              scenario_id=body.scenario_id)
     with context.engine.connect() as connection:
@@ -65,16 +61,6 @@ def post_attempt(assignment_id: str, body: AttemptIn, caller: CallerDep,
              responses=problem_responses(401, 403, 404))
 def post_complete(assignment_id: str, caller: CallerDep, context: ContextDep) -> AssignmentOut:
     """Close the drill; its practice score feeds next week's difficulty. Idempotent."""
-    record = _owned_assignment(assignment_id, caller, context)
+    record = owned_assignment(assignment_id, caller, context)
     return assignment_out(complete(context, record), context.library,
                           current_week=iso_week(context.clock()))
-
-
-def _owned_assignment(assignment_id: str, caller: Principal,
-                      context: CoachContext) -> AssignmentRecord:
-    with context.engine.connect() as connection:
-        record = assignment_store.get_assignment(connection, assignment_id)
-    if record is None:
-        raise NotFound(f"no assignment {assignment_id!r}")
-    caller.require_access(record.agent_id)
-    return record

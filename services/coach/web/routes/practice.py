@@ -16,10 +16,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from services.coach.store import assignment_store
-from services.coach.web.access import ContextDep, authenticate
+from services.coach.web.access import ContextDep, authenticate, owned_assignment
 from services.coach.web.page_shell import message_page, page_headers, static_page
-from shared.http.problems import RapportError
+from shared.http.problems import NotFound, RapportError
 
 router = APIRouter(tags=["practice"])
 PAGE = static_page("practice.html")
@@ -57,12 +56,9 @@ def practice_drill(assignment_id: str, context: ContextDep,
     if not token:  # no lookup: whether the drill exists is for the API to tell a signed-in agent
         return _page(assignment_id=assignment_id, agent_id="")
     try:
-        caller = authenticate(token, context)
-        with context.engine.connect() as connection:
-            record = assignment_store.get_assignment(connection, assignment_id)
-        if record is None:
-            return message_page(404, "Practice", "This drill does not exist (any more).")
-        caller.require_access(record.agent_id)
+        record = owned_assignment(assignment_id, authenticate(token, context), context)
+    except NotFound:
+        return message_page(404, "Practice", "This drill does not exist (any more).")
     except RapportError as exc:
         return _error_page(exc)
     return _page(assignment_id=assignment_id, agent_id=record.agent_id)

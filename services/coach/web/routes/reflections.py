@@ -11,13 +11,11 @@ from fastapi import APIRouter
 
 from services.coach.context import CoachContext
 from services.coach.schemas.practice import ReflectionListOut, ReflectionsIn, problem_responses
-from services.coach.store import assignment_store
-from services.coach.store.assignment_store import AssignmentRecord
 from services.coach.store.reflection_store import reflections_for, save_reflection
-from services.coach.web.access import CallerDep, ContextDep, Principal
+from services.coach.web.access import CallerDep, ContextDep, owned_assignment
 from services.coach.web.views import reflection_out
 from services.coach.workflows.practice import scenario_of
-from shared.http.problems import Forbidden, NotFound, Unprocessable
+from shared.http.problems import Forbidden, Unprocessable
 
 router = APIRouter(prefix="/v1/assignments", tags=["reflections"])
 
@@ -27,7 +25,7 @@ router = APIRouter(prefix="/v1/assignments", tags=["reflections"])
 def get_reflections(assignment_id: str, caller: CallerDep,
                     context: ContextDep) -> ReflectionListOut:
     """The answers saved for this drill so far, in question order."""
-    _owned_assignment(assignment_id, caller, context)
+    owned_assignment(assignment_id, caller, context)
     return _listed(assignment_id, context)
 
 
@@ -38,7 +36,7 @@ def put_reflections(assignment_id: str, body: ReflectionsIn, caller: CallerDep,
     """Save answers to some or all of the drill's reflection questions; returns all saved."""
     if caller.is_admin:
         raise Forbidden("reflections are the agent's own: only their sign-in token writes them")
-    record = _owned_assignment(assignment_id, caller, context)
+    record = owned_assignment(assignment_id, caller, context)
     questions = scenario_of(context, record).reflection_questions
     indexes = [answer.question_index for answer in body.answers]
     unknown = sorted({i for i in indexes if i >= len(questions)})
@@ -62,13 +60,3 @@ def _listed(assignment_id: str, context: CoachContext) -> ReflectionListOut:
         saved = reflections_for(connection, assignment_id)
     return ReflectionListOut(assignment_id=assignment_id,
                              reflections=[reflection_out(r) for r in saved])
-
-
-def _owned_assignment(assignment_id: str, caller: Principal,
-                      context: CoachContext) -> AssignmentRecord:
-    with context.engine.connect() as connection:
-        record = assignment_store.get_assignment(connection, assignment_id)
-    if record is None:
-        raise NotFound(f"no assignment {assignment_id!r}")
-    caller.require_access(record.agent_id)
-    return record
