@@ -1,10 +1,11 @@
 """What every coach page is served with: one Content-Security-Policy, and a page for refusals.
 
-The pages are plain HTML with one nonce'd script and style (no build step, no CDN). The policy
-lets only those run; charts are inline SVG, and images come only as data: URLs (the empty
-favicon some pages declare, so the browser asks the server for none); requests go to this
-origin only; pages stay out of caches, frames and referrers: a sign-in token may be in the
-address.
+The pages are plain HTML (no build step, no CDN): each links the shared ``/static/coach.css``
+and ``/static/coach.js`` and carries its own inline style and script, all four with the
+response's nonce. The policy lets only those run; charts are inline SVG, and images come only
+as data: URLs (the empty favicon some pages declare, so the browser asks the server for none);
+requests go to this origin only; pages stay out of caches, frames and referrers: a sign-in token
+may be in the address.
 """
 
 from __future__ import annotations
