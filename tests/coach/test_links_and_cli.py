@@ -143,14 +143,25 @@ def test_issue_link_on_an_empty_database_says_so(
     assert "holds no agents yet" in capsys.readouterr().err
 
 
-def test_issue_link_never_creates_a_missing_database(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", [
+    ["issue-link", "--agent", AGENT],
+    ["export-labels", "--circle", "circle-1", "--out", "labels.jsonl"],
+    ["experiment-csv", "--experiment", "exp_1"],
+    ["export-roleplay-labels", "--roleplay", "rp-1", "--out", "labels.jsonl"],
+], ids=lambda command: command[0])
+def test_no_command_creates_a_missing_database(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     missing = tmp_path / "nothing-here.db"
     settings = CoachSettings(link_secret=SECRET,
                              database=DatabaseSettings(url=f"sqlite:///{missing}"))
-    assert run_cli(["issue-link", "--agent", AGENT], settings=settings) == 1
-    assert "no coach database at" in capsys.readouterr().err
+    assert run_cli(command, settings=settings) == 1
+    err = capsys.readouterr().err
+    assert "no coach database at" in err
+    assert "Traceback" not in err
     assert not missing.exists()
+    assert not (tmp_path / "labels.jsonl").exists()
 
 
 @pytest.mark.kafka

@@ -27,11 +27,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from services.coach.commands import experiment_csv as experiment_cli
-from services.coach.commands import roleplay_labels_export as roleplay_cli
+from services.coach.commands import experiment_csv, roleplay_labels_export
+from services.coach.commands.database import command_connection, shown_url
+from services.coach.commands.errors import CliError
 from services.coach.domain.timeutil import Clock, utc_now
 from services.coach.settings import CoachSettings
 from services.coach.store.erasure import erasure_steps
@@ -51,21 +50,12 @@ from services.coach.workflows.label_export import (
     dispute_label_records,
     write_jsonl,
 )
-from shared.db.engine import create_db_engine, normalise_url
 from shared.erasure import ErasureError, add_erase_arguments, person_from, run_erase
 from shared.events.ids import parse_agent_id
 from shared.local_stack import tool_environment
 from shared.settings import PLACEHOLDER_SECRETS
 
 SHOWN_AGENTS = 5
-
-
-class CliError(Exception):
-    """A problem reported on stderr with an exit code, no traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="every corrected dispute (of --team, if given)")
     export.add_argument("--team", default=None, help="with --disputes: one team only")
     export.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
-    roleplay_cli.add_parser(commands)
-    experiment_cli.add_parser(commands)
+    roleplay_labels_export.add_parser(commands)
+    experiment_csv.add_parser(commands)
     erase = commands.add_parser(
         "erase", help="remove one agent's rows from every coach table",
         description="Remove every row about one agent from the coach's database in one "
@@ -126,20 +116,14 @@ def run_cli(argv: list[str], *, settings: CoachSettings | None = None,
         return _erase(args, parser, settings, cwd)
     if args.command == "export-labels":
         return _export_labels(args, settings, cwd)
-    if args.command == experiment_cli.COMMAND:
+    if args.command in (experiment_csv.COMMAND, roleplay_labels_export.COMMAND):
+        export = (experiment_csv.export_experiment_csv if args.command == experiment_csv.COMMAND
+                  else roleplay_labels_export.export_roleplay_labels)
         try:
-            settings = settings or load_settings(cwd)
+            return export(args, settings or load_settings(cwd))
         except CliError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return exc.exit_code
-        return experiment_cli.export_experiment_csv(args, settings)
-    if args.command == roleplay_cli.COMMAND:
-        try:
-            settings = settings or load_settings(cwd)
-        except CliError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return exc.exit_code
-        return roleplay_cli.export_roleplay_labels(args, settings)
     if args.agent is None:
         return _issue_staff_link(args, parser, settings, clock, cwd)
     if args.team is not None:
@@ -162,7 +146,7 @@ def run_cli(argv: list[str], *, settings: CoachSettings | None = None,
     expires_at = clock() + timedelta(hours=ttl_hours or settings.link_ttl_hours)
     token = issue_token(args.agent, secret, expires_at=expires_at)
     base_url = args.base_url or settings.public_base_url
-    print(roleplay_cli.roleplay_link(base_url, token, args.roleplay) if args.roleplay
+    print(roleplay_labels_export.roleplay_link(base_url, token, args.roleplay) if args.roleplay
           else sign_in_link(base_url, token, args.assignment))
     print(f"expires {expires_at.isoformat(timespec='seconds')}", file=sys.stderr)
     return 0
@@ -202,20 +186,12 @@ def _export_labels(args: argparse.Namespace, settings: CoachSettings | None,
     try:
         if settings is None:
             settings = load_settings(cwd)
-        engine = create_db_engine(normalise_url(settings.database.url))
-        try:
-            with engine.connect() as connection:
-                records = (circle_label_records(connection, args.circle)
-                           if args.circle is not None
-                           else dispute_label_records(connection, team_id=args.team))
-        finally:
-            engine.dispose()
+        with command_connection(settings) as connection:
+            records = (circle_label_records(connection, args.circle)
+                       if args.circle is not None
+                       else dispute_label_records(connection, team_id=args.team))
     except (CliError, LabelExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as exc:
-        print(f"error: cannot read the coach's database: {type(exc).__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     written = write_jsonl(records, args.out)
     print(f"{written} human label record(s) written to {args.out}", file=sys.stderr)
@@ -254,27 +230,13 @@ def link_secret(settings: CoachSettings) -> str:
 
 
 def require_known_agent(settings: CoachSettings, agent_id: str) -> None:
-    url = normalise_url(settings.database.url)
-    parsed = make_url(url)
-    shown = parsed.render_as_string(hide_password=True)
-    database = parsed.database
-    if (parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
-            and not Path(database).is_file()):
-        raise CliError(f"no coach database at {shown} (relative to {Path.cwd()}): run this from "
-                       "the directory `make up` runs in, or set DATABASE_URL")
-    engine = create_db_engine(url)
-    try:
-        with engine.connect() as connection:
-            if not sa.inspect(connection).has_table(dimension_profiles.name):
-                raise CliError(f"{shown} has no coach tables: has the coach run against it?")
-            if agent_is_known(connection, agent_id):
-                return
-            known, total = some_agent_ids(connection, like=agent_id, limit=SHOWN_AGENTS)
-    except SQLAlchemyError as exc:
-        raise CliError(f"cannot read the coach's database {shown}: "
-                       f"{type(exc).__name__}: {str(exc).splitlines()[0]}") from None
-    finally:
-        engine.dispose()
+    with command_connection(settings) as connection:
+        if not sa.inspect(connection).has_table(dimension_profiles.name):
+            raise CliError(f"{shown_url(settings)} has no coach tables: has the coach run "
+                           "against it?")
+        if agent_is_known(connection, agent_id):
+            return
+        known, total = some_agent_ids(connection, like=agent_id, limit=SHOWN_AGENTS)
     if not known:
         hint = "it holds no agents yet (replay traffic first; `make up` does)"
     else:
@@ -282,4 +244,4 @@ def require_known_agent(settings: CoachSettings, agent_id: str) -> None:
         hint = (f"known agents ({len(known)} of {total}): {listed}" if total > len(known)
                 else f"known agents: {listed}")
     raise CliError(f"the coach has never seen agent {agent_id!r} (no scores for it in "
-                   f"{shown}); {hint}", exit_code=2)
+                   f"{shown_url(settings)}); {hint}", exit_code=2)

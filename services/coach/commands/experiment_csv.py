@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services.coach.commands.database import command_connection
 from services.coach.settings import CoachSettings
 from services.coach.store.experiment_store import get_experiment
 from services.coach.workflows.experiments import measure, to_csv
-from shared.db.engine import create_db_engine, normalise_url
 
 COMMAND = "experiment-csv"
 
@@ -31,16 +31,12 @@ def add_parser(commands: Any) -> None:
 
 
 def export_experiment_csv(args: argparse.Namespace, settings: CoachSettings) -> int:
-    engine = create_db_engine(normalise_url(settings.database.url))
-    try:
-        with engine.connect() as connection:
-            record = get_experiment(connection, args.experiment)
-            if record is None:
-                print(f"error: no experiment {args.experiment!r}", file=sys.stderr)
-                return 1
-            text = to_csv(measure(connection, record))
-    finally:
-        engine.dispose()
+    with command_connection(settings) as connection:
+        record = get_experiment(connection, args.experiment)
+        if record is None:
+            print(f"error: no experiment {args.experiment!r}", file=sys.stderr)
+            return 1
+        text = to_csv(measure(connection, record))
     if args.out is None:
         sys.stdout.write(text)
     else:

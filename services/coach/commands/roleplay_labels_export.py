@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from services.coach.commands.database import command_connection
 from services.coach.domain.scenario_library import UnknownScenarioError, load_library
 from services.coach.settings import CoachSettings
 from services.coach.store.roleplay_store import get_roleplay
 from services.coach.workflows.roleplay_labels import label_records, write_label_file
-from shared.db.engine import create_db_engine, normalise_url
 
 COMMAND = "export-roleplay-labels"
 
@@ -41,21 +41,17 @@ def add_parser(commands: Any) -> None:
 
 
 def export_roleplay_labels(args: argparse.Namespace, settings: CoachSettings) -> int:
-    engine = create_db_engine(normalise_url(settings.database.url))
-    try:
-        with engine.connect() as connection:
-            record = get_roleplay(connection, args.roleplay)
-            if record is None:
-                print(f"error: no role-play {args.roleplay!r}", file=sys.stderr)
-                return 1
-            try:
-                scenario = load_library(settings.scenarios_dir).get(record.scenario_id)
-            except UnknownScenarioError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
-            records = label_records(connection, record, scenario)
-    finally:
-        engine.dispose()
+    with command_connection(settings) as connection:
+        record = get_roleplay(connection, args.roleplay)
+        if record is None:
+            print(f"error: no role-play {args.roleplay!r}", file=sys.stderr)
+            return 1
+        try:
+            scenario = load_library(settings.scenarios_dir).get(record.scenario_id)
+        except UnknownScenarioError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        records = label_records(connection, record, scenario)
     written = write_label_file(records, args.out)
     print(f"{written} human label record(s) written to {args.out}", file=sys.stderr)
     return 0
