@@ -47,6 +47,12 @@ def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
 @pytest.mark.parametrize(("kind", "said", "expected"), [
     ("bereavement", "My husband passed away in May and the account is in his name.", True),
     ("bereavement", "Please refund the £240 you took from my account.", False),
+    # Things die too (a validation customer's laptop was flagged as a bereavement).
+    ("bereavement", "My laptop died 4 months after I bought it.", False),
+    ("bereavement", "The battery is completely dead after a week and it was dead on arrival.",
+     False),
+    ("bereavement", "My dad died in March and the phone contract is in his name.", True),
+    ("bereavement", "My phone died the day my mum passed away.", True),
     ("safety", "I need my new address hidden from my abusive ex-partner.", True),
     ("safety", "Can I get a VAT invoice for my order?", False),
     ("health", "I'm having chemo on Tuesdays so mornings are hard for me.", True),

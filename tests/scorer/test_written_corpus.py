@@ -29,7 +29,7 @@ def corpus() -> WrittenCorpus:
 
 
 def test_every_written_file_is_valid() -> None:
-    files = [path for part in ("train", "test", "contrast", "annotations")
+    files = [path for part in ("train", "next", "test", "contrast", "annotations")
              for path in written_files(part)]
     assert len(files) >= 10
     problems = [problem for path in files for problem in check_file(path)]

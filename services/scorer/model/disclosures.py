@@ -41,8 +41,21 @@ _CUES: dict[str, str] = {
               r"my address|coercive|controlling|\bhurt\b",
 }
 _PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _CUES.items()}
+# Things die too: "my laptop died", "the battery is dead", "dead on arrival" are no bereavement.
+# Those phrases are taken out before the bereavement cues are looked for.
+_THING = (r"(it|laptop|phone|mobile|battery|screen|car|engine|tv|telly|router|modem|printer|"
+          r"console|controller|charger|computer|pc|tablet|device|headphones|earbuds|fridge|"
+          r"freezer|boiler|oven|kettle|line|signal|app|pixel|bulb|watch|camera|keyboard|mouse|"
+          r"speaker|machine|hard drive|drive|card|unit)")
+_THINGS_DYING = re.compile(
+    rf"\b{_THING}\s+(has\s+|had\s+|just\s+|completely\s+|suddenly\s+)*died\b"
+    rf"|\b{_THING}\s+(is|was|went|has gone|had gone|'s)\s+(completely\s+|totally\s+)?dead\b"
+    r"|\bdead on arrival\b|\bdead (pixel|battery|zone|line|link|spot)s?\b",
+    re.IGNORECASE)
 
 
 def customer_mentions(kind: str, customer_text: str) -> bool:
     """Whether the customer's words hold anything a disclosure of ``kind`` would use."""
+    if kind == "bereavement":
+        customer_text = _THINGS_DYING.sub(" ", customer_text)
     return bool(_PATTERNS[kind].search(customer_text))
