@@ -17,7 +17,8 @@ from services.coach.commands.database import command_connection
 from services.coach.domain.scenario_library import UnknownScenarioError, load_library
 from services.coach.settings import CoachSettings
 from services.coach.store.roleplay_store import get_roleplay
-from services.coach.workflows.roleplay_labels import label_records, write_label_file
+from services.coach.workflows.label_export import write_jsonl
+from services.coach.workflows.roleplay_labels import label_records
 
 COMMAND = "export-roleplay-labels"
 
@@ -52,6 +53,6 @@ def export_roleplay_labels(args: argparse.Namespace, settings: CoachSettings) ->
             print(f"error: {exc}", file=sys.stderr)
             return 1
         records = label_records(connection, record, scenario)
-    written = write_label_file(records, args.out)
+    written = write_jsonl(records, args.out)
     print(f"{written} human label record(s) written to {args.out}", file=sys.stderr)
     return 0

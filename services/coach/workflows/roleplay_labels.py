@@ -13,9 +13,7 @@ the training data names nobody.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,14 +59,3 @@ def label_records(connection: sa.Connection, record: RoleplayRecord,
 
 def labels_of(ratings: Mapping[str, float | None]) -> dict[str, float | None]:
     return {dimension: ratings.get(dimension) for dimension in DIMENSIONS}
-
-
-def to_jsonl(records: Iterable[Mapping[str, Any]]) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-                   for record in records)
-
-
-def write_label_file(records: list[dict[str, Any]], path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_jsonl(records), encoding="utf-8")
-    return len(records)

@@ -50,7 +50,8 @@ from services.coach.web.access import CallerDep, ContextDep, Principal, authenti
 from services.coach.web.links import parse_team_id
 from services.coach.web.page_shell import message_page, page_headers, static_page
 from services.coach.web.roleplay_view import ViewInput, render_view
-from services.coach.workflows.roleplay_labels import label_records, to_jsonl
+from services.coach.workflows.label_export import to_jsonl
+from services.coach.workflows.roleplay_labels import label_records
 from shared.events.ids import parse_agent_id
 from shared.events.scores import DIMENSIONS
 from shared.http.problems import Conflict, Forbidden, NotFound, RapportError, Unprocessable
