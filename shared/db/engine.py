@@ -19,6 +19,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def shown_url(url: str) -> str:
+    """The database's address as a message may show it: without the password."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names, when it is not there; None for a file that is, memory or
+    PostgreSQL. A tool checks this first: connecting would create an empty database."""
+    parsed = make_url(normalise_url(url))
+    database = parsed.database
+    if (parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
+            and not Path(database).is_file()):
+        return Path(database)
+    return None
+
+
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine whose errors never carry the statement's parameters: those are message bodies
     and ids, and an error's text ends up in logs and dead-letter reasons."""

@@ -148,6 +148,7 @@ def test_issue_link_on_an_empty_database_says_so(
     ["export-labels", "--circle", "circle-1", "--out", "labels.jsonl"],
     ["experiment-csv", "--experiment", "exp_1"],
     ["export-roleplay-labels", "--roleplay", "rp-1", "--out", "labels.jsonl"],
+    ["erase", "--agent", AGENT],  # shared.erasure, as the other services' erase commands
 ], ids=lambda command: command[0])
 def test_no_command_creates_a_missing_database(
         command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],

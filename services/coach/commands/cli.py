@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from services.coach.commands import experiment_csv, roleplay_labels_export
-from services.coach.commands.database import command_connection, shown_url
+from services.coach.commands.database import command_connection
 from services.coach.commands.errors import CliError
 from services.coach.domain.timeutil import Clock, utc_now
 from services.coach.settings import CoachSettings
@@ -50,6 +50,7 @@ from services.coach.workflows.label_export import (
     dispute_label_records,
     write_jsonl,
 )
+from shared.db.engine import shown_url
 from shared.erasure import ErasureError, add_erase_arguments, person_from, run_erase
 from shared.events.ids import parse_agent_id
 from shared.local_stack import tool_environment
@@ -232,8 +233,8 @@ def link_secret(settings: CoachSettings) -> str:
 def require_known_agent(settings: CoachSettings, agent_id: str) -> None:
     with command_connection(settings) as connection:
         if not sa.inspect(connection).has_table(dimension_profiles.name):
-            raise CliError(f"{shown_url(settings)} has no coach tables: has the coach run "
-                           "against it?")
+            raise CliError(f"{shown_url(settings.database.url)} has no coach tables: has the "
+                           "coach run against it?")
         if agent_is_known(connection, agent_id):
             return
         known, total = some_agent_ids(connection, like=agent_id, limit=SHOWN_AGENTS)
@@ -244,4 +245,4 @@ def require_known_agent(settings: CoachSettings, agent_id: str) -> None:
         hint = (f"known agents ({len(known)} of {total}): {listed}" if total > len(known)
                 else f"known agents: {listed}")
     raise CliError(f"the coach has never seen agent {agent_id!r} (no scores for it in "
-                   f"{shown_url(settings)}); {hint}", exit_code=2)
+                   f"{shown_url(settings.database.url)}); {hint}", exit_code=2)

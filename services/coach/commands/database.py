@@ -6,24 +6,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, make_url
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.coach.commands.errors import CliError
 from services.coach.settings import CoachSettings
-from shared.db.engine import create_db_engine, normalise_url
+from shared.db.engine import create_db_engine, missing_sqlite_file, shown_url
 
 
 @contextmanager
 def command_connection(settings: CoachSettings) -> Iterator[Connection]:
     """A connection for one command (it ends soon, so no pool is kept). A SQLite file that is
     not there is an error, not a new empty database; database errors become a ``CliError``."""
-    url = normalise_url(settings.database.url)
-    parsed = make_url(url)
-    shown = shown_url(settings)
-    database = parsed.database
-    if (parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
-            and not Path(database).is_file()):
+    url, shown = settings.database.url, shown_url(settings.database.url)
+    if missing_sqlite_file(url) is not None:
         raise CliError(f"no coach database at {shown} (relative to {Path.cwd()}): run this from "
                        "the directory `make up` runs in, or set DATABASE_URL")
     engine = create_db_engine(url)
@@ -35,8 +31,3 @@ def command_connection(settings: CoachSettings) -> Iterator[Connection]:
                        f"{type(exc).__name__}: {str(exc).splitlines()[0]}") from None
     finally:
         engine.dispose()
-
-
-def shown_url(settings: CoachSettings) -> str:
-    """The database's address as a message may show it: without the password."""
-    return make_url(normalise_url(settings.database.url)).render_as_string(hide_password=True)
