@@ -47,8 +47,8 @@ def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
 @pytest.mark.parametrize(("kind", "said", "expected"), [
     ("bereavement", "My husband passed away in May and the account is in his name.", True),
     ("bereavement", "Please refund the £240 you took from my account.", False),
-    # Things die too (a validation customer's laptop was flagged as a bereavement).
-    ("bereavement", "My laptop died 4 months after I bought it.", False),
+    # Things die too (the candidate model flagged a customer's dead laptop as a bereavement).
+    ("bereavement", "Three months out of warranty and my old laptop just died on me.", False),
     ("bereavement", "The battery is completely dead after a week and it was dead on arrival.",
      False),
     ("bereavement", "My dad died in March and the phone contract is in his name.", True),
