@@ -7,10 +7,13 @@ with words swapped.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import statistics
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +217,27 @@ def test_voice_turns_read_like_transcripts(scenario: Scenario) -> None:
 
 def test_timeboxes_are_about_five_minutes() -> None:
     assert 4 <= statistics.mean(scenario.timebox_minutes for scenario in SCENARIOS) <= 6.5
+
+
+# Blind labels of each strong reply on its target dimension, by annotators who followed the
+# labelling guide and saw no model output (the scorer's scenario-library check then tells model
+# errors from examples that were never strong). Keyed by the reply's hash: rewriting a strong
+# reply without labelling it again fails here.
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "services/coach/scenarios/annotations"
+
+
+def strong_reply_labels() -> dict[str, dict[str, object]]:
+    lines = (ANNOTATIONS / "strong-replies.jsonl").read_text(encoding="utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_a_blind_annotator_labels_the_strong_reply_strong_on_its_target(
+        scenario: Scenario) -> None:
+    label = strong_reply_labels()[scenario.id]
+    digest = hashlib.sha256(scenario.examples.strong.encode("utf-8")).hexdigest()
+    assert label["strong_sha256"] == digest, "strong reply changed since it was labelled"
+    assert label["dimension"] == scenario.dimensions[0]
+    value = label["label"]
+    assert isinstance(value, float | int)
+    assert value >= 0.75, label["why"]

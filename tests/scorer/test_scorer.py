@@ -124,9 +124,6 @@ def test_history_carries_the_specifics(scorer: EmpathyScorer) -> None:
     assert with_specifics > without_specifics
 
 
-@pytest.mark.xfail(reason="known gap of model 7ce4ae17: the formal letter's tone in chat is 0.098 "
-                          "under its tone in email, not the 0.1 asked (504e0de4 met it); see the "
-                          "model card", strict=True)
 def test_a_letter_reads_stiffer_in_chat_than_in_email(
         score_one: Callable[..., ScoreResult]) -> None:
     letter = (
@@ -138,8 +135,8 @@ def test_a_letter_reads_stiffer_in_chat_than_in_email(
     assert in_chat.tone.channel_adjusted < in_email.tone.channel_adjusted - 0.1
 
 
-@pytest.mark.xfail(reason="known gap of model 7ce4ae17: a two-word curt reply to an upset email "
-                          "gets channel-adjusted tone 0.66 (label 0.55 x raw); see the model card",
+@pytest.mark.xfail(reason="known gap of model 6ff61af8: a two-word curt reply to an upset email "
+                          "gets channel-adjusted tone 0.67 (label 0.55 x raw); see the model card",
                    strict=True)
 def test_a_curt_reply_to_an_upset_email_fits_the_channel_badly(
         score_one: Callable[..., ScoreResult]) -> None:
