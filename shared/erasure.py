@@ -18,7 +18,6 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, TextIO, TypeVar
 
 import sqlalchemy as sa
@@ -26,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.db.engine import create_db_engine, missing_sqlite_file, shown_url
+from shared.db.engine import create_db_engine, missing_database, shown_url
 from shared.events.ids import parse_agent_id
 from shared.local_stack import tool_environment
 from shared.settings import ServiceSettings
@@ -160,9 +159,8 @@ def run_erase(settings: ServiceSettings, *, service: str, person: Person,
               steps: Sequence[ErasureStep], dry_run: bool, out: TextIO) -> int:
     url, shown = settings.database.url, shown_url(settings.database.url)
     print(f"{service} database: {shown}", file=sys.stderr)
-    if missing_sqlite_file(url) is not None:
-        raise ErasureError(f"no {service} database at {shown} (relative to {Path.cwd()}): run "
-                           "this from the directory `make up` runs in, or set DATABASE_URL")
+    if (missing := missing_database(url, service)) is not None:
+        raise ErasureError(missing)
     engine = create_db_engine(url)
     try:
         _require_tables(engine, [step.table for step in steps], service, shown)

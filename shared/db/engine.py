@@ -24,15 +24,16 @@ def shown_url(url: str) -> str:
     return make_url(normalise_url(url)).render_as_string(hide_password=True)
 
 
-def missing_sqlite_file(url: str) -> Path | None:
-    """The SQLite file ``url`` names, when it is not there; None for a file that is, memory or
-    PostgreSQL. A tool checks this first: connecting would create an empty database."""
+def missing_database(url: str, owner: str) -> str | None:
+    """Why a tool must not connect to ``url``: it names a SQLite file that is not there, and
+    connecting would create an empty database. None for a file that is, memory or PostgreSQL."""
     parsed = make_url(normalise_url(url))
     database = parsed.database
-    if (parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
-            and not Path(database).is_file()):
-        return Path(database)
-    return None
+    if (parsed.get_backend_name() != "sqlite" or not database or database == ":memory:"
+            or Path(database).is_file()):
+        return None
+    return (f"no {owner} database at {shown_url(url)} (relative to {Path.cwd()}): run this from "
+            "the directory `make up` runs in, or set DATABASE_URL")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:

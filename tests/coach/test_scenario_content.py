@@ -224,17 +224,16 @@ def test_timeboxes_are_about_five_minutes() -> None:
 # errors from examples that were never strong). Keyed by the reply's hash: rewriting a strong
 # reply without labelling it again fails here.
 ANNOTATIONS = Path(__file__).resolve().parents[2] / "services/coach/scenarios/annotations"
-
-
-def strong_reply_labels() -> dict[str, dict[str, object]]:
-    lines = (ANNOTATIONS / "strong-replies.jsonl").read_text(encoding="utf-8").splitlines()
-    return {record["id"]: record for record in map(json.loads, lines)}
+STRONG_REPLY_LABELS: dict[str, dict[str, object]] = {
+    record["id"]: record for record in map(json.loads, (
+        ANNOTATIONS / "strong-replies.jsonl").read_text(encoding="utf-8").splitlines())
+}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_a_blind_annotator_labels_the_strong_reply_strong_on_its_target(
         scenario: Scenario) -> None:
-    label = strong_reply_labels()[scenario.id]
+    label = STRONG_REPLY_LABELS[scenario.id]
     digest = hashlib.sha256(scenario.examples.strong.encode("utf-8")).hexdigest()
     assert label["strong_sha256"] == digest, "strong reply changed since it was labelled"
     assert label["dimension"] == scenario.dimensions[0]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.coach.commands.errors import CliError
 from services.coach.settings import CoachSettings
-from shared.db.engine import create_db_engine, missing_sqlite_file, shown_url
+from shared.db.engine import create_db_engine, missing_database, shown_url
 
 
 @contextmanager
@@ -19,9 +18,8 @@ def command_connection(settings: CoachSettings) -> Iterator[Connection]:
     """A connection for one command (it ends soon, so no pool is kept). A SQLite file that is
     not there is an error, not a new empty database; database errors become a ``CliError``."""
     url, shown = settings.database.url, shown_url(settings.database.url)
-    if missing_sqlite_file(url) is not None:
-        raise CliError(f"no coach database at {shown} (relative to {Path.cwd()}): run this from "
-                       "the directory `make up` runs in, or set DATABASE_URL")
+    if (missing := missing_database(url, "coach")) is not None:
+        raise CliError(missing)
     engine = create_db_engine(url)
     try:
         with engine.connect() as connection:
