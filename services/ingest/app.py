@@ -50,7 +50,9 @@ class OpenPipeline:
 def open_pipeline(settings: IngestSettings, clients: Clients) -> OpenPipeline:
     publisher = EventPublisher(clients.producer, settings.kafka.topic(INTERACTIONS),
                                timeout_s=settings.publish_timeout_s)
-    publisher.warm_up()
+    # A broker may take as long as one Kafka request may (30 s by default) to list a topic
+    # created a moment ago, under load; far longer than a sender may wait for a publish.
+    publisher.warm_up(within_s=settings.kafka.request_timeout_ms / 1000)
     ledger = LedgerWriter(DeliveryLedger(clients.engine, claim_ttl_s=settings.claim_ttl_s))
     http = httpx.AsyncClient()  # HubSpot's API, for the message text its events leave out
     pipeline = IngestPipeline(

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from services.ingest.loop_bridge import LoopInbox
 from services.ingest.metrics import PRODUCE_LATENCY
@@ -73,6 +73,10 @@ class _LoopOutbox:
         self.queued: list[tuple[InteractionEvent, _Pending, int]] = []
 
 
+class KafkaStartTimeout(RuntimeError):
+    """The broker gave no metadata for the topic within the start's budget."""
+
+
 class EventPublisher:
     def __init__(self, producer: KafkaProducer, topic: str, *, timeout_s: float) -> None:
         self.producer = producer
@@ -91,9 +95,29 @@ class EventPublisher:
     def on_late_settlement(self, callback: LateSettlement) -> None:
         self._late = callback
 
-    def warm_up(self) -> None:
-        """Fetch the topic's metadata now, so ``send`` never waits for it on a request."""
-        self.producer.partitions_for(self.topic)
+    def warm_up(self, *, within_s: float) -> None:
+        """Fetch the topic's metadata now, so ``send`` never waits for it on a request.
+
+        One fetch may wait only as long as a send may (the publish timeout), but a broker that
+        is starting, busy or still electing a new topic's leaders can take longer than that:
+        the start tries again until ``within_s`` has passed, then names what did not answer.
+        """
+        deadline = time.monotonic() + within_s
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                self.producer.partitions_for(self.topic)
+                return
+            except KafkaTimeoutError as exc:
+                if time.monotonic() >= deadline:
+                    raise KafkaStartTimeout(
+                        f"Kafka at {self.producer.config['bootstrap_servers']} gave no metadata "
+                        f"for topic {self.topic!r} within {within_s:g} s ({attempts} tries); "
+                        "is the broker running and its controller elected?"
+                    ) from exc
+                log.warning("no metadata for topic %s yet (try %d); trying again",
+                            self.topic, attempts)
 
     async def publish(self, events: Sequence[InteractionEvent]) -> list[bool]:
         """Send every event; ``True`` where the broker acknowledged it within the timeout."""
