@@ -2,9 +2,9 @@
 
 ``train/`` is written by training authors, ``test/`` and ``contrast/`` by different authors who
 never read the training files, ``annotations/`` holds blind labels from independent annotators.
-``next/`` holds training replies written after the committed model was trained (authors t15-t18,
-who read only the labelling guide): validated like the rest, read by no training run until they
-move into ``train/`` with the model trained on them (the model card's "Next model" says why they
-wait), so that ``train`` keeps reproducing the committed artifact.
+``next/`` (empty now; absent from a clone) is where training replies written after the committed
+model was trained wait: validated like the rest, read by no training run until they move into
+``train/`` with the model trained on them, so that ``train`` keeps reproducing the committed
+artifact.
 ``python -m services.scorer.data.written.check FILE...`` validates any of these files.
 """
