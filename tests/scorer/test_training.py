@@ -61,15 +61,15 @@ def test_training_is_deterministic_and_the_artifact_scores(
     sources = manifest["train_examples_by_source"]
     assert sources["written"] == len(load_written(small_data).train)
     assert 0 < sources["template"] <= manifest["train_examples"] / 3
-    assert manifest["ensemble_size"] == TrainConfig().ensemble_size == 3
+    assert manifest["ensemble_size"] == TrainConfig().ensemble_size == 2
     assert set(manifest["train_seconds"]) >= {"encode", "fit_heads", "finetune_top_layer"}
     assert scorer_layer_is_tuned(tmp_path / "a")
 
     scorer = EmpathyScorer.load(tmp_path / "a", dtype="fp32")
     weights = [member.score_out.weight for member in scorer.heads.members]
-    assert len(weights) == 3
-    for i, j in ((0, 1), (0, 2), (1, 2)):  # seeds 7, 8, 9: three members, not one thrice
-        assert not torch.equal(weights[i], weights[j]), (i, j)
+    assert len(weights) == 2
+    # seeds 7 and 8: two members, not one twice
+    assert not torch.equal(weights[0], weights[1])
     result = scorer.score_batch([ScoreRequest("chat", "My parcel is late.", "Sorry, I'll check.")])
     assert result[0].model_version == first
     assert 0.0 <= result[0].overall <= 1.0
