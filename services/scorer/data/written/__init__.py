@@ -2,9 +2,9 @@
 
 ``train/`` is written by training authors, ``test/`` and ``contrast/`` by different authors who
 never read the training files, ``annotations/`` holds blind labels from independent annotators.
-``next/`` holds training replies written after the committed model was trained (now authors
-t27-t30, who read only the labelling guide): validated like the rest, read by no training run
-until they move into ``train/`` with the model trained on them, so that ``train`` keeps
-reproducing the committed artifact.
+``next/`` holds training replies written after the committed model was trained (none now:
+authors t1-t34 are all in ``train/``): validated like the rest, read by no training run until
+they move into ``train/`` with the model trained on them, so that ``train`` keeps reproducing the
+committed artifact.
 ``python -m services.scorer.data.written.check FILE...`` validates any of these files.
 """
