@@ -145,7 +145,14 @@ def assert_problem(response: Any, status: int, detail: str = "") -> None:
 
 
 def test_a_lead_measures_an_experiment_and_exports_it(coach: CoachHarness, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each experiment's bootstrap is seeded at random. With four agents about one seed in 250
+    # draws too few resamples of the lowest agent alone for the widened percentile to reach
+    # its change exactly (0.125 instead of 0.1: a CI run met one), so the exact figures below
+    # are asserted for one fixed seed.
+    monkeypatch.setattr("services.coach.store.experiment_store.secrets.randbelow",
+                        lambda _: 20261207)
     coach.seed_scores(history())
     with coach.engine.begin() as connection:  # what the gratitude consumer writes
         record_outcomes(connection, outcome_events(), now=coach.clock())
