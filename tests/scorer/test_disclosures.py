@@ -34,12 +34,11 @@ def test_customers_who_only_mention_money_travel_or_family_get_no_disclosure(
         assert all(not mentions_a_disclosure(s.text) for s in result.suggestions)
 
 
-@pytest.mark.xfail(reason="known gap of model bbc5ce30: 4 of the validation split's customers "
+@pytest.mark.xfail(reason="known gap of model c427bc3d: 3 of the validation split's customers "
                           "without a disclosure get one (a rent payment page erroring on the day "
                           "rent is due read as money strain; 'in a lot of pain with a back tooth' "
-                          "and driving a mother to dialysis as health, which other training "
-                          "authors label health; a customer due at 'a night shift at the "
-                          "hospital' as health); see the model card", strict=True)
+                          "as health; a customer asking about her own pre-paid funeral plan as "
+                          "bereavement); see the model card", strict=True)
 def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
         scorer: EmpathyScorer, test_split: list[LabelledExample]) -> None:
     undisclosed = [e for e in test_split if e.vulnerability is None]

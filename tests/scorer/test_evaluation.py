@@ -19,15 +19,14 @@ def report(scorer: EmpathyScorer) -> EvaluationReport:
                     split.contrast)
 
 
-# Dimensions where model bbc5ce30 ties the lexicon baseline on the contrast pairs (one pair
-# wrong; Spearman well ahead): next steps 0.974 on 38 pairs. Personalization, tied under
-# 0e0c69d4, now gets all 36 of its pairs right (the lexicon 35).
+# Dimensions where model c427bc3d ties the lexicon baseline on the contrast pairs (one pair
+# wrong; Spearman well ahead): next steps 0.974 on 38 pairs.
 TIES_WITH_LEXICON = {"next_steps": "0.974 each on 38"}
 
 
 @pytest.mark.parametrize("dimension", [
     pytest.param(d, marks=pytest.mark.xfail(
-        reason=f"known gap of model bbc5ce30: {d} ties the lexicon baseline on its contrast "
+        reason=f"known gap of model c427bc3d: {d} ties the lexicon baseline on its contrast "
                f"pairs ({TIES_WITH_LEXICON[d]}; Spearman is ahead); see the model card",
         strict=True))
     if d in TIES_WITH_LEXICON else d
