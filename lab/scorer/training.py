@@ -98,6 +98,9 @@ class TrainConfig:
     top_layer_lr: float = 5e-5
     finetune_heads_lr: float = 3e-4
     encode_batch_size: int = 32
+    # A cheaper scorer: keep only the base encoder's first so many layers (the top one kept is
+    # the one fine-tuned); None keeps all six. The service reads it from the manifest.
+    encoder_layers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,8 +317,8 @@ def train(
     tokenizer = RequestTokenizer(load_tokenizer(), idf)
     finetune = config.finetune_epochs > 0
     corpus = encode_corpus(
-        examples, tokenizer, load_encoder(device, "fp32"), device, config.encode_batch_size,
-        progress, keep_below_top=finetune, label="encoding (fp32)",
+        examples, tokenizer, load_encoder(device, "fp32", layers=config.encoder_layers), device,
+        config.encode_batch_size, progress, keep_below_top=finetune, label="encoding (fp32)",
     )
     delta = None
     tuned_at = encoded = time.perf_counter()
@@ -323,21 +326,21 @@ def train(
         warmup = replace(config, padding_penalty=0.0, epochs=config.finetune_warmup_epochs)
         first, _ = fit_heads(corpus.features, targets, warmup, progress,
                              label="fitting heads for fine-tuning")
-        tuned = load_encoder(device, "fp32")
+        tuned = load_encoder(device, "fp32", layers=config.encoder_layers)
         base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
         finetune_top_layer(tuned, first, corpus.below_top, corpus.tokenized, targets,
                            _finetune_settings(config, device), progress)
         delta = layer_delta(top_layer(tuned), base_state)
         tuned_at = time.perf_counter()
         corpus = encode_corpus(
-            examples, tokenizer, load_encoder(device, "fp32", delta), device,
+            examples, tokenizer, load_encoder(device, "fp32", delta, config.encoder_layers), device,
             config.encode_batch_size, progress, label="encoding (fine-tuned, fp32)",
         )
     bf16_features = None
     with_bf16_twin = config.precision_consistency > 0 and multiplies_bf16_natively(device)
     if with_bf16_twin:
         bf16_features = encode_corpus(
-            examples, tokenizer, load_encoder(device, "bf16", delta), device,
+            examples, tokenizer, load_encoder(device, "bf16", delta, config.encoder_layers), device,
             config.encode_batch_size, progress, label="encoding (bf16)",
         ).features
     encoded = time.perf_counter()
@@ -355,6 +358,7 @@ def train(
         "train_examples": len(examples),
         "train_examples_by_source": _sources(examples),
         "human_label_files": [str(path) for path in human_labels],
+        **({} if config.encoder_layers is None else {"encoder_layers": config.encoder_layers}),
         "train_seconds": {
             "finetune_top_layer": round(tuned_at - started, 1),
             "encode": round(encoded - tuned_at, 1),

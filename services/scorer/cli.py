@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--ensemble-size", type=_positive_int, default=None,
                        help="override how many head sets (seeds seed, seed+1, ...) to train and "
                        "average when scoring")
+    train.add_argument("--encoder-layers", type=_positive_int, default=None, metavar="N",
+                       help="a cheaper scorer: keep only the base encoder's first N of its 6 "
+                            "layers (the last one kept is fine-tuned); default all 6")
     train.add_argument("--no-evaluate", action="store_true",
                        help="skip the validation-split evaluation after training")
     train.add_argument("--human-labels", type=Path, action="append", default=[],
@@ -181,6 +184,8 @@ def _train(args: argparse.Namespace) -> int:
         config = replace(config, seed=args.seed)
     if args.ensemble_size is not None:
         config = replace(config, ensemble_size=args.ensemble_size)
+    if args.encoder_layers is not None:
+        config = replace(config, encoder_layers=args.encoder_layers)
     started = time.perf_counter()
     for path in args.human_labels:
         if not path.is_file():

@@ -19,6 +19,7 @@ from lab.scorer.training import TrainConfig, train
 from lab.scorer.written import load_written, written_files
 from services.scorer.model import EmpathyScorer, ScoreRequest
 from services.scorer.model.artifact import load_artifact
+from services.scorer.model.encoder import load_encoder
 
 WRITTEN_SLICE = 64
 
@@ -79,3 +80,29 @@ def scorer_layer_is_tuned(artifact_dir: Path) -> bool:
     """The artifact carries a non-zero delta for the encoder's top layer: it was fine-tuned."""
     delta = load_artifact(artifact_dir).top_layer_delta
     return bool(delta) and any(bool(value.abs().sum() > 0) for value in delta.values())
+
+
+def test_a_cheaper_scorer_keeps_the_base_encoder_s_first_layers(
+    small_data: Path, tmp_path: Path
+) -> None:
+    config = TrainConfig(seed=7, epochs=2, batch_size=32, finetune_epochs=1, encoder_layers=3)
+    version = train(config, small_data, tmp_path, progress=False).model_version
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encoder_layers"] == 3
+    assert scorer_layer_is_tuned(tmp_path)
+
+    scorer = EmpathyScorer.load(tmp_path, dtype="fp32")
+    assert len(scorer.encoder.layers) == 3
+    result = scorer.score_batch([ScoreRequest("sms", "Still no refund??", "On it, today.")])
+    assert result[0].model_version == version
+
+    # Below the tuned layer it is the base encoder to the bit: the first two layers' states.
+    inputs = {"input_ids": torch.tensor([[101, 7592, 2026, 2767, 102]])}
+    inputs["attention_mask"] = torch.ones_like(inputs["input_ids"])
+    with torch.inference_mode():
+        full = load_encoder("cpu", "fp32")(**inputs, output_hidden_states=True)
+        cut = load_encoder("cpu", "fp32", layers=2)(**inputs, output_hidden_states=True)
+    assert len(cut.hidden_states) == 3
+    assert torch.equal(cut.last_hidden_state, full.hidden_states[2])
+    with pytest.raises(ValueError, match="between 1 and 6"):
+        load_encoder("cpu", "fp32", layers=7)

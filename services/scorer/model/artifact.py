@@ -40,6 +40,12 @@ class LoadedArtifact:
     model_version: str
     manifest: dict[str, Any]
 
+    @property
+    def encoder_layers(self) -> int | None:
+        """How many of the base encoder's layers the heads were trained on (None: all)."""
+        layers = self.manifest.get("encoder_layers")
+        return None if layers is None else int(layers)
+
 
 def model_version_for(weights_path: Path) -> str:
     digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()

