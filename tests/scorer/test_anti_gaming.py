@@ -15,6 +15,7 @@ from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, load_examples
 from lab.scorer.padding import load_fillers
 from lab.scorer.written import load_written, reply_sentences
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
+from tests.scorer.known_gaps import known_gap
 
 UNSEEN_FILLER_HEAD = (
     "It's always a genuine pleasure to see a name pop up in our support queue. Every single "
@@ -85,11 +86,10 @@ def _padded(request: ScoreRequest) -> ScoreRequest:
     return ScoreRequest(request.channel, request.customer, reply, request.history)
 
 
-@pytest.mark.xfail(reason="known gap of model c427bc3d: padding a validation reply raised its "
-                          "next steps by up to 0.19 (15 of 459 scores gained over 0.05; model "
-                          "bbc5ce30 on the 60 of its smaller split: 0.19, 10 of 461; 504e0de4: up "
-                          "to 0.51, 113 of 464); see the model card",
-                   strict=True)
+@known_gap("padding a validation reply raised its next steps by up to 0.57 (a two-sentence "
+           "web-form reply, 0.04 -> 0.61; 18 of 453 scores gained over 0.05; model c427bc3d on "
+           "the same 60 replies: 0.16, 14 of 452; 504e0de4 on a smaller split's: 0.51, 113 of "
+           "464)")
 def test_padding_with_empty_filler_never_raises_any_score(scorer: EmpathyScorer) -> None:
     # Replies no training step saw: the written validation split.
     held_out = load_written().validation

@@ -8,6 +8,7 @@ from lab.scorer.dataset import LabelledExample
 from services.scorer.model import EmpathyScorer, ScoreRequest
 from services.scorer.model.disclosures import customer_mentions
 from services.scorer.model.suggestions import VULNERABILITY_WORDS
+from tests.scorer.known_gaps import known_gap
 
 # Customers who mention money, travel or family without any strain (written for this test).
 MENTIONS_WITHOUT_DISCLOSURE = [
@@ -34,11 +35,10 @@ def test_customers_who_only_mention_money_travel_or_family_get_no_disclosure(
         assert all(not mentions_a_disclosure(s.text) for s in result.suggestions)
 
 
-@pytest.mark.xfail(reason="known gap of model c427bc3d: 3 of the validation split's customers "
-                          "without a disclosure get one (a rent payment page erroring on the day "
-                          "rent is due read as money strain; 'in a lot of pain with a back tooth' "
-                          "as health; a customer asking about her own pre-paid funeral plan as "
-                          "bereavement); see the model card", strict=True)
+@known_gap("5 of the validation split's customers without a labelled disclosure get one (a "
+           "rent payment page erroring on the day rent is due; 'in a lot of pain with a back "
+           "tooth'; a hospital worker whose child was turned away from holiday club; driving "
+           "her mum to dialysis; a month of 3am noise from the flat above)")
 def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
         scorer: EmpathyScorer, test_split: list[LabelledExample]) -> None:
     undisclosed = [e for e in test_split if e.vulnerability is None]

@@ -6,43 +6,30 @@ An agent who typed the model answer of a drill must see it scored as the model a
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from services.coach.domain.scenario_library import load_library
 from services.coach.domain.scenario_models import Scenario
 from services.scorer.model import EmpathyScorer, ScoreRequest, ScoreResult
+from tests.scorer.known_gaps import known_gap
 
 STRONG_FLOOR = 0.75
 SCENARIOS = load_library().all()
-# Scenarios whose strong reply the committed model (c427bc3d) scores under the floor on its target
-# dimension (13 of 66; acknowledgment, apology and exploration most often). A known gap of this
-# model, in the model card; the strong reply beats the weak one on every scenario but one
-# (``STRONG_NOT_AHEAD``). Every
+# Scenarios whose strong reply the committed model scores under the floor on its target
+# dimension (16 of 66; acknowledgment, apology and exploration most often). A known gap of this
+# model, in the model card; the strong reply beats the weak one on every scenario. Every
 # strong reply listed here was labelled at least 0.75 on its target by a blind annotator
 # following the labelling guide (the model card says how the library was checked).
 UNDER_THE_FLOOR = frozenset({
     "antivirus-auto-renewal-sms", "debt-collection-cant-pay-sms",
-    "gym-freeze-secondment-messaging", "hearing-aid-repair-delay-email",
-    "mum-dementia-account-access-voice", "nut-allergy-order-social",
-    "parking-permit-renewal-email", "ride-driver-keeps-messaging-messaging",
+    "exam-accommodation-not-applied-email", "gym-freeze-secondment-messaging",
+    "hearing-aid-repair-delay-email", "mum-dementia-account-access-voice",
+    "nut-allergy-order-social", "parking-permit-renewal-email",
+    "ride-driver-keeps-messaging-messaging", "router-setup-low-vision-voice",
     "same-day-appointment-deaf-patient-web-form", "screen-reader-checkout-chat",
-    "sofa-delivery-window-missed-sms", "telehealth-doctor-no-show-chat",
-    "vet-reminder-wrong-pet-sms",
+    "sofa-delivery-window-missed-sms", "tax-penalty-letter-voice",
+    "telehealth-doctor-no-show-chat", "vet-reminder-wrong-pet-sms",
 })
-# Scenarios whose strong reply the committed model does not score above the weak one on the
-# target: the screen-reader drill's strong reply asks its open question as a request ("Tell me a
-# bit about when a delivery works for you"), and c427bc3d gives both replies about 0.01 on
-# exploration (0.008 against 0.009).
-STRONG_NOT_AHEAD = frozenset({"screen-reader-checkout-chat"})
-
-
-def scenarios_marking(known_gaps: frozenset[str], gap: str, strict: bool) -> list[Any]:
-    """Every scenario, those in ``known_gaps`` marked as a known gap of the committed model."""
-    return [pytest.param(s, id=s.id, marks=pytest.mark.xfail(
-        reason=f"known gap of model c427bc3d: {gap}", strict=strict))
-        if s.id in known_gaps else pytest.param(s, id=s.id) for s in SCENARIOS]
 
 
 def request_for(scenario: Scenario, reply: str) -> ScoreRequest:
@@ -63,8 +50,7 @@ def target_score(result: ScoreResult, dimension: str) -> float:
     return result.unconditional_scores[dimension]
 
 
-@pytest.mark.parametrize("scenario", scenarios_marking(
-    STRONG_NOT_AHEAD, "strong reply not ahead of the weak one", strict=True))
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_the_strong_example_beats_the_weak_one_on_the_target(
         library_scores: dict[str, tuple[ScoreResult, ScoreResult]], scenario: Scenario) -> None:
     strong, weak = library_scores[scenario.id]
@@ -72,8 +58,9 @@ def test_the_strong_example_beats_the_weak_one_on_the_target(
     assert target_score(strong, target) > target_score(weak, target), target
 
 
-@pytest.mark.parametrize("scenario", scenarios_marking(
-    UNDER_THE_FLOOR, "strong reply under the floor", strict=False))
+@pytest.mark.parametrize("scenario", [
+    pytest.param(s, id=s.id, marks=known_gap("strong reply under the floor", strict=False))
+    if s.id in UNDER_THE_FLOOR else pytest.param(s, id=s.id) for s in SCENARIOS])
 def test_the_strong_example_scores_at_least_the_floor_on_the_target(
         library_scores: dict[str, tuple[ScoreResult, ScoreResult]], scenario: Scenario) -> None:
     strong, _ = library_scores[scenario.id]

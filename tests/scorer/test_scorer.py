@@ -10,6 +10,7 @@ import pytest
 
 from lab.scorer.dataset import LabelledExample
 from services.scorer.model import DIMENSIONS, EmpathyScorer, ScoreRequest, ScoreResult, Turn
+from tests.scorer.known_gaps import known_gap
 
 CUSTOMER = (
     "My order 55821 arrived today and the blue kettle has a cracked lid. I needed it for my "
@@ -124,10 +125,6 @@ def test_history_carries_the_specifics(scorer: EmpathyScorer) -> None:
     assert with_specifics > without_specifics
 
 
-@pytest.mark.xfail(reason="known gap of model c427bc3d: a formal letter's channel-adjusted tone is "
-                          "0.54 in chat against 0.63 in email, 0.095 apart (bbc5ce30 and 0e0c69d4 "
-                          "kept it over 0.1 apart, 0e0c69d4 by 0.21); see the model card",
-                   strict=True)
 def test_a_letter_reads_stiffer_in_chat_than_in_email(
         score_one: Callable[..., ScoreResult]) -> None:
     letter = (
@@ -139,9 +136,8 @@ def test_a_letter_reads_stiffer_in_chat_than_in_email(
     assert in_chat.tone.channel_adjusted < in_email.tone.channel_adjusted - 0.1
 
 
-@pytest.mark.xfail(reason="known gap of model c427bc3d: a two-word curt reply to an upset email "
-                          "gets channel-adjusted tone 0.64 (label 0.55 x raw); see the model card",
-                   strict=True)
+@known_gap("a two-word curt reply to an upset email gets channel-adjusted tone 0.63 (label "
+           "0.55 x raw)")
 def test_a_curt_reply_to_an_upset_email_fits_the_channel_badly(
         score_one: Callable[..., ScoreResult]) -> None:
     curt = "Noted. We'll look into it."

@@ -2,9 +2,9 @@
 
 ``train/`` is written by training authors, ``test/`` and ``contrast/`` by different authors who
 never read the training files, ``annotations/`` holds blind labels from independent annotators.
-``next/`` holds training replies written after the committed model was trained (now
-t44-t49, written after model c427bc3d): validated like the rest, read by no training run until
-they move into ``train/`` with the model trained on them, so that ``train`` keeps reproducing the
-committed artifact.
+``next/`` holds training replies the committed model was not trained on (now t47-t49, written
+while model 5278ca1f trained): validated like the rest, read by no training run until they move
+into ``train/`` with the model trained on them, so that ``train`` keeps reproducing the committed
+artifact.
 ``python -m services.scorer.data.written.check FILE...`` validates any of these files.
 """
