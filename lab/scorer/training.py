@@ -98,9 +98,11 @@ class TrainConfig:
     top_layer_lr: float = 5e-5
     finetune_heads_lr: float = 3e-4
     encode_batch_size: int = 32
-    # A cheaper scorer: keep only the base encoder's first so many layers (the top one kept is
-    # the one fine-tuned); None keeps all six. The service reads it from the manifest.
-    encoder_layers: int | None = None
+    # Keep only the base encoder's first so many layers (the last one kept is the one
+    # fine-tuned); None keeps all six. The service reads it from the manifest. Three, not six:
+    # on the validation split the three-layer model scored 0.03-0.06 higher Spearman on every
+    # dimension than the same run on six (bf0ced32 against 5278ca1f), for half the encoder.
+    encoder_layers: int | None = 3
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="override how many head sets (seeds seed, seed+1, ...) to train and "
                        "average when scoring")
     train.add_argument("--encoder-layers", type=_positive_int, default=None, metavar="N",
-                       help="a cheaper scorer: keep only the base encoder's first N of its 6 "
-                            "layers (the last one kept is fine-tuned); default all 6")
+                       help="keep only the base encoder's first N of its 6 layers (the last "
+                            "one kept is fine-tuned); default 3, as the committed model")
     train.add_argument("--no-evaluate", action="store_true",
                        help="skip the validation-split evaluation after training")
     train.add_argument("--human-labels", type=Path, action="append", default=[],

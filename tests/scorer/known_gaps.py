@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-MODEL = "5278ca1f"
+MODEL = "bf0ced32"
 
 
 def known_gap(reason: str, strict: bool = True) -> pytest.MarkDecorator:

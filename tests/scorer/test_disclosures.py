@@ -35,10 +35,10 @@ def test_customers_who_only_mention_money_travel_or_family_get_no_disclosure(
         assert all(not mentions_a_disclosure(s.text) for s in result.suggestions)
 
 
-@known_gap("5 of the validation split's customers without a labelled disclosure get one (a "
-           "rent payment page erroring on the day rent is due; 'in a lot of pain with a back "
-           "tooth'; a hospital worker whose child was turned away from holiday club; driving "
-           "her mum to dialysis; a month of 3am noise from the flat above)")
+@known_gap("5 of the validation split's customers without a labelled disclosure get one (an "
+           "account frozen, a card declined for petrol; a banking app down on payday with rent "
+           "due; 'in a lot of pain with a back tooth'; driving her mum to dialysis; a month of "
+           "3am noise from the flat above)")
 def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
         scorer: EmpathyScorer, test_split: list[LabelledExample]) -> None:
     undisclosed = [e for e in test_split if e.vulnerability is None]

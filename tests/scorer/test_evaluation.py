@@ -10,7 +10,6 @@ from lab.scorer.report import format_report
 from lab.scorer.written import evaluation_split
 from services.scorer.model import EmpathyScorer
 from services.scorer.model.rubric import DIMENSIONS
-from tests.scorer.known_gaps import known_gap
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +19,7 @@ def report(scorer: EmpathyScorer) -> EvaluationReport:
                     split.contrast)
 
 
-# Dimensions where the committed model ties the lexicon baseline on the contrast pairs (one pair
-# wrong each; Spearman well ahead).
-TIES_WITH_LEXICON = {"next_steps": "0.974 each on 38", "personalization": "0.972 each on 36"}
-
-
-@pytest.mark.parametrize("dimension", [
-    pytest.param(d, marks=known_gap(
-        f"{d} ties the lexicon baseline on its contrast pairs ({TIES_WITH_LEXICON[d]}; "
-        "Spearman is ahead)"))
-    if d in TIES_WITH_LEXICON else d
-    for d in DIMENSIONS
-])
+@pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_model_beats_both_baselines(report: EvaluationReport, dimension: str) -> None:
     metrics = report.dimensions[dimension]
     assert metrics.model_beats_baselines(), (

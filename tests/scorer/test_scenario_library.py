@@ -16,19 +16,15 @@ from tests.scorer.known_gaps import known_gap
 STRONG_FLOOR = 0.75
 SCENARIOS = load_library().all()
 # Scenarios whose strong reply the committed model scores under the floor on its target
-# dimension (16 of 66; acknowledgment, apology and exploration most often). A known gap of this
-# model, in the model card; the strong reply beats the weak one on every scenario. Every
-# strong reply listed here was labelled at least 0.75 on its target by a blind annotator
-# following the labelling guide (the model card says how the library was checked).
+# dimension (7 of 66: exploration most often). A known gap of this model, in the model card;
+# the strong reply beats the weak one on every scenario. Every strong reply listed here was
+# labelled at least 0.75 on its target by a blind annotator following the labelling guide (the
+# model card says how the library was checked).
 UNDER_THE_FLOOR = frozenset({
-    "antivirus-auto-renewal-sms", "debt-collection-cant-pay-sms",
-    "exam-accommodation-not-applied-email", "gym-freeze-secondment-messaging",
-    "hearing-aid-repair-delay-email", "mum-dementia-account-access-voice",
-    "nut-allergy-order-social", "parking-permit-renewal-email",
-    "ride-driver-keeps-messaging-messaging", "router-setup-low-vision-voice",
-    "same-day-appointment-deaf-patient-web-form", "screen-reader-checkout-chat",
-    "sofa-delivery-window-missed-sms", "tax-penalty-letter-voice",
-    "telehealth-doctor-no-show-chat", "vet-reminder-wrong-pet-sms",
+    "debt-collection-cant-pay-sms", "launch-day-server-outage-social",
+    "mum-dementia-account-access-voice", "nut-allergy-order-social",
+    "parking-permit-renewal-email", "same-day-appointment-deaf-patient-web-form",
+    "screen-reader-checkout-chat",
 })
 
 

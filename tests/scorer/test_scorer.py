@@ -10,7 +10,6 @@ import pytest
 
 from lab.scorer.dataset import LabelledExample
 from services.scorer.model import DIMENSIONS, EmpathyScorer, ScoreRequest, ScoreResult, Turn
-from tests.scorer.known_gaps import known_gap
 
 CUSTOMER = (
     "My order 55821 arrived today and the blue kettle has a cracked lid. I needed it for my "
@@ -136,8 +135,6 @@ def test_a_letter_reads_stiffer_in_chat_than_in_email(
     assert in_chat.tone.channel_adjusted < in_email.tone.channel_adjusted - 0.1
 
 
-@known_gap("a two-word curt reply to an upset email gets channel-adjusted tone 0.63 (label "
-           "0.55 x raw)")
 def test_a_curt_reply_to_an_upset_email_fits_the_channel_badly(
         score_one: Callable[..., ScoreResult]) -> None:
     curt = "Noted. We'll look into it."

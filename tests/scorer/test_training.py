@@ -82,21 +82,22 @@ def scorer_layer_is_tuned(artifact_dir: Path) -> bool:
     return bool(delta) and any(bool(value.abs().sum() > 0) for value in delta.values())
 
 
-def test_a_cheaper_scorer_keeps_the_base_encoder_s_first_layers(
+def test_the_scorer_keeps_the_base_encoder_s_first_layers(
     small_data: Path, tmp_path: Path
 ) -> None:
-    config = TrainConfig(seed=7, epochs=2, batch_size=32, finetune_epochs=1, encoder_layers=3)
+    assert TrainConfig().encoder_layers == 3  # the committed model's
+    config = TrainConfig(seed=7, epochs=2, batch_size=32, finetune_epochs=1, encoder_layers=2)
     version = train(config, small_data, tmp_path, progress=False).model_version
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["encoder_layers"] == 3
+    assert manifest["encoder_layers"] == 2
     assert scorer_layer_is_tuned(tmp_path)
 
     scorer = EmpathyScorer.load(tmp_path, dtype="fp32")
-    assert len(scorer.encoder.layers) == 3
+    assert len(scorer.encoder.layers) == 2
     result = scorer.score_batch([ScoreRequest("sms", "Still no refund??", "On it, today.")])
     assert result[0].model_version == version
 
-    # Below the tuned layer it is the base encoder to the bit: the first two layers' states.
+    # Without the tuned delta the cut encoder is the base one to the bit, stopped after two layers.
     inputs = {"input_ids": torch.tensor([[101, 7592, 2026, 2767, 102]])}
     inputs["attention_mask"] = torch.ones_like(inputs["input_ids"])
     with torch.inference_mode():
