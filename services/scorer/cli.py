@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--ensemble-size", type=_positive_int, default=None,
                        help="override how many head sets (seeds seed, seed+1, ...) to train and "
                        "average when scoring")
-    train.add_argument("--encoder-layers", type=_positive_int, default=None, metavar="N",
+    train.add_argument("--encoder-layers", type=_encoder_layer_count, default=None, metavar="N",
                        help="keep only the base encoder's first N of its 6 layers (the last "
                             "one kept is fine-tuned); default 3, as the committed model")
     train.add_argument("--no-evaluate", action="store_true",
@@ -119,6 +119,20 @@ def _stream_chunk() -> str:
     fields = ScorerSettings.model_fields
     return (f"{fields['stream_batch_size'].default} messages, "
             f"{fields['stream_batch_tokens'].default} tokens")
+
+
+# all-MiniLM-L6-v2 has six layers (its config is pinned by SHA-256 in model/encoder.py); checked
+# here so a wrong count fails at once, not after the corpus is loaded.
+_BASE_ENCODER_LAYERS = 6
+
+
+def _encoder_layer_count(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= _BASE_ENCODER_LAYERS:
+        raise argparse.ArgumentTypeError(
+            f"must be between 1 and {_BASE_ENCODER_LAYERS} (the base encoder's layers), "
+            f"not {value}")
+    return value
 
 
 def _positive_int(text: str) -> int:

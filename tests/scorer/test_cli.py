@@ -95,6 +95,12 @@ def test_score_help_says_what_auto_picks() -> None:
     assert "--compile {auto,on,off}" in text
 
 
+def test_train_refuses_more_layers_than_the_base_encoder_has() -> None:
+    completed = _run("train", "--encoder-layers", "7")
+    assert completed.returncode == 2
+    assert "--encoder-layers: must be between 1 and 6" in completed.stderr
+
+
 def test_help_lists_the_subcommands() -> None:
     completed = _run("--help")
     assert completed.returncode == 0
