@@ -317,10 +317,15 @@ def train(
     started = time.perf_counter()
     idf = corpus_idf(examples)
     tokenizer = RequestTokenizer(load_tokenizer(), idf)
+
+    def encoder(dtype: str, delta: dict[str, torch.Tensor] | None = None) -> torch.nn.Module:
+        # Every pass, frozen or tuned, fp32 or bf16, through the same cut of the base encoder.
+        return load_encoder(device, dtype, delta, config.encoder_layers)
+
     finetune = config.finetune_epochs > 0
     corpus = encode_corpus(
-        examples, tokenizer, load_encoder(device, "fp32", layers=config.encoder_layers), device,
-        config.encode_batch_size, progress, keep_below_top=finetune, label="encoding (fp32)",
+        examples, tokenizer, encoder("fp32"), device, config.encode_batch_size, progress,
+        keep_below_top=finetune, label="encoding (fp32)",
     )
     delta = None
     tuned_at = encoded = time.perf_counter()
@@ -328,21 +333,21 @@ def train(
         warmup = replace(config, padding_penalty=0.0, epochs=config.finetune_warmup_epochs)
         first, _ = fit_heads(corpus.features, targets, warmup, progress,
                              label="fitting heads for fine-tuning")
-        tuned = load_encoder(device, "fp32", layers=config.encoder_layers)
+        tuned = encoder("fp32")
         base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
         finetune_top_layer(tuned, first, corpus.below_top, corpus.tokenized, targets,
                            _finetune_settings(config, device), progress)
         delta = layer_delta(top_layer(tuned), base_state)
         tuned_at = time.perf_counter()
         corpus = encode_corpus(
-            examples, tokenizer, load_encoder(device, "fp32", delta, config.encoder_layers), device,
+            examples, tokenizer, encoder("fp32", delta), device,
             config.encode_batch_size, progress, label="encoding (fine-tuned, fp32)",
         )
     bf16_features = None
     with_bf16_twin = config.precision_consistency > 0 and multiplies_bf16_natively(device)
     if with_bf16_twin:
         bf16_features = encode_corpus(
-            examples, tokenizer, load_encoder(device, "bf16", delta, config.encoder_layers), device,
+            examples, tokenizer, encoder("bf16", delta), device,
             config.encode_batch_size, progress, label="encoding (bf16)",
         ).features
     encoded = time.perf_counter()

@@ -121,17 +121,14 @@ def _stream_chunk() -> str:
             f"{fields['stream_batch_tokens'].default} tokens")
 
 
-# all-MiniLM-L6-v2 has six layers (its config is pinned by SHA-256 in model/encoder.py); checked
-# here so a wrong count fails at once, not after the corpus is loaded.
-_BASE_ENCODER_LAYERS = 6
-
-
 def _encoder_layer_count(text: str) -> int:
+    """Checked while parsing, so a wrong count fails at once, not after the corpus is loaded."""
+    from services.scorer.model.encoder import BASE_LAYERS
+
     value = int(text)
-    if not 1 <= value <= _BASE_ENCODER_LAYERS:
+    if not 1 <= value <= BASE_LAYERS:
         raise argparse.ArgumentTypeError(
-            f"must be between 1 and {_BASE_ENCODER_LAYERS} (the base encoder's layers), "
-            f"not {value}")
+            f"must be between 1 and {BASE_LAYERS} (the base encoder's layers), not {value}")
     return value
 
 

