@@ -4,10 +4,11 @@ The template generator's padded twins teach the heads that pleasantries add noth
 filler is the generator's few stock lines, so the lesson stopped at those lines: wrapping a
 written validation reply in two unseen pleasantries raised its acknowledgment by up to 0.51
 (model 504e0de4). Here the filler comes from a hand-written pool of openings and closings
-(``services/scorer/data/written/padding/fillers.jsonl``, by an author who never saw the
-anti-gaming tests' phrases), placed where agents put such lines: after an email's greeting and
-before its sign-off, around a chat message. A twin keeps its reply's labels; the padding penalty
-(``training.padding_gain``) forbids any score the twin gets above its plain reply.
+(every ``services/scorer/data/written/padding/*.jsonl``, each by its own author who never saw
+the anti-gaming tests' phrases or another pool), placed where agents put such lines: after an
+email's greeting and before its sign-off, around a chat message. A twin keeps its reply's
+labels; the padding penalty (``training.padding_gain``) forbids any score the twin gets above
+its plain reply.
 
 These twins are augmentation: with the template sample they stay under a third of training.
 """
@@ -24,7 +25,7 @@ from lab.scorer.dataset import DATA_DIR, LabelledExample
 from services.scorer.model.schema import ScoreRequest
 
 PADDED_SUFFIX = "~padded"
-FILLER_FILE = Path("written") / "padding" / "fillers.jsonl"
+FILLER_DIR = Path("written") / "padding"
 PLACES = ("opening", "closing")
 # Channels whose replies are letters: paragraphs, a greeting line, a sign-off.
 _LETTER_CHANNELS = frozenset({"email", "web_form"})
@@ -39,10 +40,21 @@ class Filler:
 
 
 def load_fillers(data_dir: Path = DATA_DIR) -> list[Filler]:
-    """The pool; empty when the file is absent (older checkouts train without written twins)."""
-    path = data_dir / FILLER_FILE
-    if not path.is_file():
-        return []
+    """Every pool in the padding folder, in file-name order; empty when there is none (older
+    checkouts train without written twins). An id used twice is refused: twins name no filler,
+    but a repeated id means a pool was copied in twice."""
+    fillers: list[Filler] = []
+    for path in sorted((data_dir / FILLER_DIR).glob("*.jsonl")):
+        fillers += _read_pool(path)
+    seen: set[str] = set()
+    for filler in fillers:
+        if filler.id in seen:
+            raise ValueError(f"{data_dir / FILLER_DIR}: filler id {filler.id!r} used twice")
+        seen.add(filler.id)
+    return fillers
+
+
+def _read_pool(path: Path) -> list[Filler]:
     fillers = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():

@@ -92,6 +92,17 @@ def test_a_malformed_pool_line_is_refused_with_its_line_number(tmp_path: Path) -
         load_fillers(tmp_path)
 
 
+def test_every_pool_in_the_folder_is_read_and_a_repeated_id_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "written" / "padding"
+    folder.mkdir(parents=True)
+    (folder / "b.jsonl").write_text(json.dumps({"id": "b1", "place": "closing", "text": "Bye."}))
+    (folder / "a.jsonl").write_text(json.dumps({"id": "a1", "place": "opening", "text": "Hi."}))
+    assert [f.id for f in load_fillers(tmp_path)] == ["a1", "b1"]
+    (folder / "c.jsonl").write_text(json.dumps({"id": "a1", "place": "closing", "text": "Ta."}))
+    with pytest.raises(ValueError, match="'a1' used twice"):
+        load_fillers(tmp_path)
+
+
 def test_the_committed_pool_is_large_and_varied() -> None:
     fillers = load_fillers()
     assert sum(f.place == "opening" for f in fillers) >= 60
