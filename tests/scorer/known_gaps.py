@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-MODEL = "bf0ced32"
+MODEL = "1c663094"
 
 
 def known_gap(reason: str, strict: bool = True) -> pytest.MarkDecorator:

@@ -22,9 +22,7 @@ SCENARIOS = load_library().all()
 # model card says how the library was checked).
 UNDER_THE_FLOOR = frozenset({
     "debt-collection-cant-pay-sms", "launch-day-server-outage-social",
-    "mum-dementia-account-access-voice", "nut-allergy-order-social",
-    "parking-permit-renewal-email", "same-day-appointment-deaf-patient-web-form",
-    "screen-reader-checkout-chat",
+    "nut-allergy-order-social", "parking-permit-renewal-email", "screen-reader-checkout-chat",
 })
 
 
