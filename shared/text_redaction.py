@@ -223,12 +223,17 @@ def _phone_verdict(text: str) -> Verdict:
 # thirteen; international phone: seven), except for the
 # phone, whose pattern needs two but whose judge claims nothing with fewer than seven
 # (``_phone_verdict``), so below seven every match would be skipped anyway.
+_ID_DETECTORS: tuple[_Detector, ...] = tuple(
+    _Detector(found.pattern, found.judge, found.min_digits, found.needs) for found in ID_FINDERS)
 _DETECTORS: tuple[_Detector, ...] = (
     _Detector(EMAIL_ADDRESS, _whole("email"), min_digits=0, needs=AT_SIGNS),
     # Before cards and phones: an IBAN's or an id's digits are never half-claimed by them.
-    *(_Detector(found.pattern, found.judge, found.min_digits, found.needs)
-      for found in ID_FINDERS),
+    *_ID_DETECTORS,
     _Detector(_NUMBER_RUN, _judge_cards, min_digits=13),
+    # Again once cards are masked: an id written right after a card ("... 0000 006 100 000
+    # 009") is part of the card's run of digit groups, which the id patterns refuse to cut
+    # into, so the first pass cannot see it and the phone finder would take it.
+    *_ID_DETECTORS,
     _Detector(_INTL_PHONE, _judge_international, min_digits=7, needs=("+", "00")),
     _Detector(_PHONE, _judged(_phone_verdict), min_digits=7),
 )
