@@ -7,7 +7,8 @@ fixed order, most specific first, each over the text with what earlier ones clai
 (so a card right after a phone number, or an SSN right before a card, is still seen whole). A
 disabled kind is still detected, and kept, for the same reason. IBANs and national ids are found
 by ``shared.text_redaction_ids`` (shape by pattern, check digits by python-stdnum), right after
-e-mail addresses and before cards and phones.
+e-mail addresses and before cards and phones, and once more after cards (an id right after a
+card is only seen whole with the card masked).
 
 Shared because more than one service writes text people typed: ingest redacts every delivery
 (``services/ingest/redaction.py`` adds the pseudonymised ids), the coach redacts the lines agents
