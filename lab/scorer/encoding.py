@@ -28,17 +28,51 @@ def encode_in_order(
     ``on_hidden_states`` (bucket indices, every layer's states) is how training keeps what it
     needs of the layers below the output without a second pass.
     """
+
+    def encode(bucket: list[int]) -> SpanFeatures:
+        batch = [examples[i] for i in bucket]
+        if on_hidden_states is None:
+            return encode_features(encoder, batch, pad_id, device)
+        output = encoder(**batch_inputs(batch, pad_id, device), output_hidden_states=True)
+        on_hidden_states(bucket, output.hidden_states)
+        return pool_features(output.last_hidden_state.float(), batch, device)
+
+    return _by_length(examples, batch_size, encode, device, on_batch)
+
+
+def encode_from_cache(
+    encoder: torch.nn.Module,
+    examples: Sequence[TokenizedExample],
+    below_top: Sequence[torch.Tensor],
+    device: str,
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> SpanFeatures:
+    """Features (input order) through ``encoder``'s top layer alone, from each example's cached
+    input to it: after fine-tuning only the top layer changed, so the layers below, frozen,
+    need not run again."""
+
+    def encode(bucket: list[int]) -> SpanFeatures:
+        hidden, mask = padded_states([below_top[i] for i in bucket], device)
+        output = run_top_layer(encoder, hidden, mask)
+        return pool_features(output.float(), [examples[i] for i in bucket], device)
+
+    return _by_length(examples, batch_size, encode, device, on_batch)
+
+
+def _by_length(
+    examples: Sequence[TokenizedExample],
+    batch_size: int,
+    encode: Callable[[list[int]], SpanFeatures],
+    device: str,
+    on_batch: Callable[[int], None] | None,
+) -> SpanFeatures:
+    """``encode`` run on batches of similar length (little padding), results in input order."""
     parts: list[SpanFeatures] = []
     order: list[int] = []
     with torch.inference_mode():
         for bucket in length_buckets([example.length for example in examples], batch_size):
-            batch = [examples[i] for i in bucket]
-            if on_hidden_states is None:
-                parts.append(encode_features(encoder, batch, pad_id, device))
-            else:
-                output = encoder(**batch_inputs(batch, pad_id, device), output_hidden_states=True)
-                parts.append(pool_features(output.last_hidden_state.float(), batch, device))
-                on_hidden_states(bucket, output.hidden_states)
+            parts.append(encode(bucket))
             order.extend(bucket)
             if on_batch is not None:
                 on_batch(len(bucket))

@@ -98,4 +98,4 @@ def _forward(
     device_type = "cuda" if settings.device == "cuda" else "cpu"
     with torch.autocast(device_type, dtype=torch.bfloat16, enabled=settings.bf16):
         output = run_top_layer(encoder, hidden, mask)
-    return pool_features(output.float(), [examples[i] for i in index], settings.device)
+    return pool_features(output.float(), [examples[i] for i in index], settings.device).trimmed()

@@ -34,7 +34,12 @@ from lab.scorer.dataset import (
     data_hashes,
     padded_twin_pairs,
 )
-from lab.scorer.encoding import encode_in_order, encode_with_cache, layer_delta
+from lab.scorer.encoding import (
+    encode_from_cache,
+    encode_in_order,
+    encode_with_cache,
+    layer_delta,
+)
 from lab.scorer.finetuning import FinetuneSettings, finetune_top_layer
 from lab.scorer.human_labels import load_human_labels
 from lab.scorer.padding import PADDED_SUFFIX, load_fillers, padded_pairs, padded_twins
@@ -57,8 +62,9 @@ from services.scorer.model.tokenizing import RequestTokenizer, TokenizedExample,
 from services.scorer.model.top_layer import top_layer
 
 _SQUARED_DRIFT_SCALE = 0.005
-# Features the noise is added to: the encoder's outputs, not the hand-made side features.
-_NOISY_FEATURES = ("reply_sentences", "customer_sentences", "customer_vector", "reply_vector")
+# Features the noise is added to: the encoder's outputs the heads read, not the hand-made side
+# features (nor ``reply_vector``, which no head reads).
+_NOISY_FEATURES = ("reply_sentences", "customer_sentences", "customer_vector")
 
 
 @dataclass(frozen=True)
@@ -131,30 +137,33 @@ def corpus_idf(examples: Sequence[LabelledExample]) -> torch.Tensor:
 
 
 def encode_corpus(
-    examples: Sequence[LabelledExample],
-    tokenizer: RequestTokenizer,
+    tokenized: list[TokenizedExample],
+    pad_id: int,
     encoder: torch.nn.Module,
     device: str,
     batch_size: int,
     progress: bool,
+    label: str,
     keep_below_top: bool = False,
-    label: str = "encoding",
+    from_cache: Sequence[torch.Tensor] | None = None,
 ) -> EncodedCorpus:
-    """Frozen-encoder features for every example; with ``keep_below_top``, also the cached input
-    of the top layer that fine-tuning needs (about 1 GB for the corpus, so only then)."""
-    # The writers' own words, as the service scores them (no quoted mail, signatures, footers).
-    tokenized = tokenizer.tokenize([own_words(e.request) for e in examples])
+    """Features for every example through ``encoder``. With ``keep_below_top``, also the cached
+    input of the top layer that fine-tuning needs (about 1 GB for the corpus, so only then);
+    with ``from_cache`` (that cached input), only the top layer runs: after fine-tuning nothing
+    below it changed."""
     below_top: list[torch.Tensor] = []
     with tqdm(total=len(tokenized), desc=label, unit="msg", file=sys.stderr,
               disable=not progress) as bar:
-        if keep_below_top:
+        if from_cache is not None:
+            features = encode_from_cache(
+                encoder, tokenized, from_cache, device, batch_size, bar.update
+            )
+        elif keep_below_top:
             features, below_top = encode_with_cache(
-                encoder, tokenized, tokenizer.pad_id, device, batch_size, bar.update
+                encoder, tokenized, pad_id, device, batch_size, bar.update
             )
         else:
-            features = encode_in_order(
-                encoder, tokenized, tokenizer.pad_id, device, batch_size, bar.update
-            )
+            features = encode_in_order(encoder, tokenized, pad_id, device, batch_size, bar.update)
     # Inference-mode tensors cannot take part in autograd; training needs ordinary copies.
     trainable = SpanFeatures(**{k: v.clone() for k, v in features.as_dict().items()})
     return EncodedCorpus(tokenized, trainable, below_top)
@@ -195,13 +204,15 @@ def fit_heads(
             # The bf16 twin gets the same feature noise and dropout masks: the penalty is for
             # precision differences only (other randomness would flatten the heads).
             noise_state, dropout_state = generator.get_state(), torch.get_rng_state()
-            batch = _with_noise(features.select(index), config.feature_noise, generator)
+            batch = _with_noise(features.select(index).trimmed(), config.feature_noise,
+                                generator)
             batch_targets = targets.select(index)
             outputs = heads(batch)
             loss, parts = multitask_loss(outputs, batch_targets)
             if bf16_features is not None:
                 generator.set_state(noise_state)
-                twin = _with_noise(bf16_features.select(index), config.feature_noise, generator)
+                twin = _with_noise(bf16_features.select(index).trimmed(), config.feature_noise,
+                                   generator)
                 torch.set_rng_state(dropout_state)
                 twin_outputs = heads(twin)
                 twin_loss, _ = multitask_loss(twin_outputs, batch_targets)
@@ -300,10 +311,11 @@ def train(
 
     1. one head set on the frozen base encoder's features;
     2. the encoder's top layer fine-tuned together with that head set, on the cached input of
-       the top layer (the five layers below stay frozen and run once);
-    3. the corpus encoded again through the fine-tuned encoder, in fp32 and (on AMX CPUs) bf16,
-       and the ensemble fitted on those features with the precision-consistency and padding
-       penalties, exactly as on a frozen encoder.
+       the top layer (the layers below stay frozen and run once);
+    3. the corpus encoded again with the fine-tuned top layer: in fp32 from that same cache
+       (only the top layer runs), and on AMX CPUs in bf16 through the whole encoder, as the
+       service runs it; then the ensemble fitted on those features with the
+       precision-consistency and padding penalties, exactly as on a frozen encoder.
 
     So the encoder learns the rubric (stage 2) and the shipped heads still learn to give the
     same answer in bf16 as in fp32 (stage 3).
@@ -322,17 +334,21 @@ def train(
         # Every pass, frozen or tuned, fp32 or bf16, through the same cut of the base encoder.
         return load_encoder(device, dtype, delta, config.encoder_layers)
 
+    # The writers' own words, as the service scores them (no quoted mail, signatures, footers).
+    tokenized = tokenizer.tokenize([own_words(e.request) for e in examples])
+    batch_size = config.encode_batch_size
     finetune = config.finetune_epochs > 0
     corpus = encode_corpus(
-        examples, tokenizer, encoder("fp32"), device, config.encode_batch_size, progress,
-        keep_below_top=finetune, label="encoding (fp32)",
+        tokenized, tokenizer.pad_id, encoder("fp32"), device, batch_size, progress,
+        "encoding (fp32)", keep_below_top=finetune,
     )
     delta = None
-    tuned_at = encoded = time.perf_counter()
+    tuned_at = encoded = warmed_at = frozen_at = time.perf_counter()
     if finetune:
         warmup = replace(config, padding_penalty=0.0, epochs=config.finetune_warmup_epochs)
         first, _ = fit_heads(corpus.features, targets, warmup, progress,
                              label="fitting heads for fine-tuning")
+        warmed_at = time.perf_counter()
         tuned = encoder("fp32")
         base_state = {k: v.clone() for k, v in top_layer(tuned).state_dict().items()}
         finetune_top_layer(tuned, first, corpus.below_top, corpus.tokenized, targets,
@@ -340,15 +356,15 @@ def train(
         delta = layer_delta(top_layer(tuned), base_state)
         tuned_at = time.perf_counter()
         corpus = encode_corpus(
-            examples, tokenizer, encoder("fp32", delta), device,
-            config.encode_batch_size, progress, label="encoding (fine-tuned, fp32)",
+            tokenized, tokenizer.pad_id, encoder("fp32", delta), device, batch_size, progress,
+            "encoding (fine-tuned top layer, fp32)", from_cache=corpus.below_top,
         )
     bf16_features = None
     with_bf16_twin = config.precision_consistency > 0 and multiplies_bf16_natively(device)
     if with_bf16_twin:
         bf16_features = encode_corpus(
-            examples, tokenizer, encoder("bf16", delta), device,
-            config.encode_batch_size, progress, label="encoding (bf16)",
+            tokenized, tokenizer.pad_id, encoder("bf16", delta), device, batch_size, progress,
+            "encoding (bf16)",
         ).features
     encoded = time.perf_counter()
     pairs = padded_twin_pairs(examples) + padded_pairs(examples)
@@ -367,7 +383,11 @@ def train(
         "human_label_files": [str(path) for path in human_labels],
         **({} if config.encoder_layers is None else {"encoder_layers": config.encoder_layers}),
         "train_seconds": {
+            # Stage one and two together, then their parts: where a cheaper stage would pay.
             "finetune_top_layer": round(tuned_at - started, 1),
+            "encode_frozen": round(frozen_at - started, 1),
+            "fit_warmup_heads": round(warmed_at - frozen_at, 1),
+            "tune_layer": round(tuned_at - warmed_at, 1),
             "encode": round(encoded - tuned_at, 1),
             "fit_heads": round(fitted - encoded, 1),
         },
@@ -413,9 +433,9 @@ def padding_gain(heads: EmpathyHeads, features: SpanFeatures, pairs: torch.Tenso
     raising one never is.
     """
     dropout_state = torch.get_rng_state()
-    plain = torch.sigmoid(heads(features.select(pairs[:, 0])).score_logits)
+    plain = torch.sigmoid(heads(features.select(pairs[:, 0]).trimmed()).score_logits)
     torch.set_rng_state(dropout_state)
-    padded = torch.sigmoid(heads(features.select(pairs[:, 1])).score_logits)
+    padded = torch.sigmoid(heads(features.select(pairs[:, 1]).trimmed()).score_logits)
     return torch.relu(padded - plain).mean()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-MODEL = "1c663094"
+MODEL = "cd458a2b"
 
 
 def known_gap(reason: str, strict: bool = True) -> pytest.MarkDecorator:

@@ -35,11 +35,11 @@ def test_customers_who_only_mention_money_travel_or_family_get_no_disclosure(
         assert all(not mentions_a_disclosure(s.text) for s in result.suggestions)
 
 
-@known_gap("7 of the validation split's customers without a labelled disclosure get one (an "
+@known_gap("8 of the validation split's customers without a labelled disclosure get one (an "
            "account frozen, a card declined for petrol; a banking app down on payday with rent "
-           "due; 'in a lot of pain with a back tooth'; driving her mum to dialysis; a month of "
-           "3am noise from the flat above; a night shift at the hospital; a student 'very "
-           "scared' of losing a visa appointment)")
+           "due; a direct debit taken twice from 'my rent money'; 'in a lot of pain with a back "
+           "tooth'; driving her mum to dialysis; a month of 3am noise from the flat above; a "
+           "night shift at the hospital; a mum in a wheelchair asking about a ramp)")
 def test_no_suggestion_mentions_a_disclosure_a_written_customer_did_not_make(
         scorer: EmpathyScorer, test_split: list[LabelledExample]) -> None:
     undisclosed = [e for e in test_split if e.vulnerability is None]

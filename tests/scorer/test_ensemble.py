@@ -9,36 +9,8 @@ import torch
 
 from services.scorer.model.artifact import STORED_WEIGHT_DTYPE, load_artifact, save_artifact
 from services.scorer.model.ensemble import HeadEnsemble
-from services.scorer.model.heads import EmpathyHeads, HeadConfig
-from services.scorer.model.pooling import CUSTOMER_AUX_FEATURES, REPLY_AUX_FEATURES, SpanFeatures
-from services.scorer.model.rubric import CHANNELS
-from services.scorer.model.tokenizing import MAX_CUSTOMER_SENTENCES, MAX_REPLY_SENTENCES
-
-BATCH = 4
-HIDDEN = HeadConfig().hidden_size
-
-
-def _features(seed: int = 0) -> SpanFeatures:
-    """Random head inputs of the right shapes; the last reply sentences are padding slots."""
-    g = torch.Generator().manual_seed(seed)
-    reply_mask = torch.ones(BATCH, MAX_REPLY_SENTENCES, dtype=torch.bool)
-    reply_mask[:, 5:] = False
-    customer_mask = torch.ones(BATCH, MAX_CUSTOMER_SENTENCES, dtype=torch.bool)
-    customer_mask[:, 3:] = False
-    return SpanFeatures(
-        reply_sentences=torch.randn(BATCH, MAX_REPLY_SENTENCES, 2 * HIDDEN, generator=g),
-        reply_sentence_mask=reply_mask,
-        reply_sentence_aux=torch.rand(BATCH, MAX_REPLY_SENTENCES, REPLY_AUX_FEATURES, generator=g),
-        customer_sentences=torch.randn(BATCH, MAX_CUSTOMER_SENTENCES, 2 * HIDDEN, generator=g),
-        customer_sentence_mask=customer_mask,
-        customer_sentence_aux=torch.rand(
-            BATCH, MAX_CUSTOMER_SENTENCES, CUSTOMER_AUX_FEATURES, generator=g
-        ),
-        customer_vector=torch.randn(BATCH, HIDDEN, generator=g),
-        reply_vector=torch.randn(BATCH, HIDDEN, generator=g),
-        reply_log_tokens=torch.full((BATCH,), 4.0),
-        channel=torch.arange(BATCH) % len(CHANNELS),
-    )
+from services.scorer.model.heads import EmpathyHeads
+from tests.scorer.head_inputs import random_features as _features
 
 
 def _members(count: int) -> list[EmpathyHeads]:

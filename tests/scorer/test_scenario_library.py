@@ -22,7 +22,9 @@ SCENARIOS = load_library().all()
 # model card says how the library was checked).
 UNDER_THE_FLOOR = frozenset({
     "debt-collection-cant-pay-sms", "launch-day-server-outage-social",
-    "nut-allergy-order-social", "parking-permit-renewal-email", "screen-reader-checkout-chat",
+    "nut-allergy-order-social", "parking-permit-renewal-email",
+    "ride-driver-keeps-messaging-messaging", "same-day-appointment-deaf-patient-web-form",
+    "screen-reader-checkout-chat",
 })
 
 

@@ -15,11 +15,14 @@ import pytest
 import torch
 
 from lab.scorer.dataset import DATA_DIR, SPLIT_FILES, read_jsonl_bytes, write_jsonl_bytes
-from lab.scorer.training import TrainConfig, train
+from lab.scorer.encoding import encode_from_cache, encode_with_cache
+from lab.scorer.training import TrainConfig, corpus_idf, train
 from lab.scorer.written import load_written, written_files
 from services.scorer.model import EmpathyScorer, ScoreRequest
 from services.scorer.model.artifact import load_artifact
-from services.scorer.model.encoder import load_encoder
+from services.scorer.model.encoder import load_encoder, load_tokenizer
+from services.scorer.model.mail_parts import own_words
+from services.scorer.model.tokenizing import RequestTokenizer
 
 WRITTEN_SLICE = 64
 
@@ -107,3 +110,20 @@ def test_the_scorer_keeps_the_base_encoder_s_first_layers(
     assert torch.equal(cut.last_hidden_state, full.hidden_states[2])
     with pytest.raises(ValueError, match="between 1 and 6"):
         load_encoder("cpu", "fp32", layers=7)
+
+
+def test_features_from_the_cached_input_of_the_top_layer_match_a_full_pass(
+    small_data: Path,
+) -> None:
+    """After fine-tuning, training runs only the top layer over its cached input; the features
+    must be the ones the service's full pass gives (up to float rounding)."""
+    examples = load_written(small_data).train[:24]
+    tokenizer = RequestTokenizer(load_tokenizer(), corpus_idf(examples))
+    tokenized = tokenizer.tokenize([own_words(e.request) for e in examples])
+    encoder = load_encoder("cpu", "fp32", layers=3)
+    full, below_top = encode_with_cache(encoder, tokenized, tokenizer.pad_id, "cpu", 8)
+    again = encode_from_cache(encoder, tokenized, below_top, "cpu", 8)
+    assert [state.shape[0] for state in below_top] == [e.length for e in tokenized]
+    for name, value in full.as_dict().items():
+        torch.testing.assert_close(getattr(again, name), value, atol=1e-5, rtol=1e-4,
+                                   msg=lambda detail, name=name: f"{name}: {detail}")

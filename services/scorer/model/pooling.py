@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import torch
 
@@ -46,6 +46,22 @@ class SpanFeatures:
     def select(self, index: torch.Tensor) -> SpanFeatures:
         return SpanFeatures(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
+    def trimmed(self) -> SpanFeatures:
+        """The same batch without the trailing sentence slots none of its messages uses: the
+        heads mask empty slots out of every attention, so the outputs stay the same and only
+        the work shrinks (a batch of 128 replies uses about 14 of the 20 reply slots)."""
+        reply = _slots_used(self.reply_sentence_mask)
+        customer = _slots_used(self.customer_sentence_mask)
+        return replace(
+            self,
+            reply_sentences=self.reply_sentences[:, :reply],
+            reply_sentence_mask=self.reply_sentence_mask[:, :reply],
+            reply_sentence_aux=self.reply_sentence_aux[:, :reply],
+            customer_sentences=self.customer_sentences[:, :customer],
+            customer_sentence_mask=self.customer_sentence_mask[:, :customer],
+            customer_sentence_aux=self.customer_sentence_aux[:, :customer],
+        )
+
     def to(self, device: str) -> SpanFeatures:
         return SpanFeatures(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
 
@@ -57,6 +73,12 @@ class SpanFeatures:
         return SpanFeatures(
             **{f.name: torch.cat([getattr(p, f.name) for p in parts]) for f in fields(SpanFeatures)}
         )
+
+
+def _slots_used(mask: torch.Tensor) -> int:
+    """One past the last slot any row of ``mask`` ([B, S]) uses; at least one slot."""
+    used = torch.nonzero(mask.any(0))
+    return int(used.max()) + 1 if len(used) else 1
 
 
 def pool_features(
@@ -95,8 +117,17 @@ def _sentence_max(
     count: int,
 ) -> torch.Tensor:
     """Max over each sentence's token states: one salient word ("cracked", "by Friday")
-    survives a max where a mean would dilute it. Sentences are contiguous token runs."""
-    result = torch.zeros((len(examples), count, hidden.shape[-1]), device=hidden.device)
+    survives a max where a mean would dilute it; 0 for a sentence slot the message lacks.
+
+    Two ways to the same values, each fastest where it runs. Scoring: a max per sentence
+    (sentences are contiguous token runs). Fine-tuning, where gradients flow: one
+    ``scatter_reduce`` for the batch, because a max per sentence under autograd cost a
+    full-size zero gradient per sentence in the backward pass (half of fine-tuning's time),
+    while scoring it is six times slower than the loop."""
+    if hidden.requires_grad:
+        return _sentence_max_batched(hidden, examples, group_of, count)
+    result = torch.zeros((len(examples), count, hidden.shape[-1]), device=hidden.device,
+                         dtype=hidden.dtype)
     for row, example in enumerate(examples):
         groups = group_of(example)
         start = 0
@@ -108,6 +139,24 @@ def _sentence_max(
                 result[row, sentence] = hidden[row, start:end].amax(0)
             start = end
     return result
+
+
+def _sentence_max_batched(
+    hidden: torch.Tensor,
+    examples: Sequence[TokenizedExample],
+    group_of: Callable[[TokenizedExample], list[int]],
+    count: int,
+) -> torch.Tensor:
+    """``_sentence_max`` in one operation: tokens outside every sentence ([CLS], [SEP], the other
+    side, padding) go to a spare slot that is dropped."""
+    batch, width, size = hidden.shape
+    slots = torch.full((batch, width), count, dtype=torch.long)
+    for row, example in enumerate(examples):
+        groups = torch.tensor(group_of(example), dtype=torch.long)
+        slots[row, : len(groups)] = torch.where(groups >= 0, groups, count)
+    spread = slots.to(hidden.device).unsqueeze(-1).expand(-1, -1, size)
+    result = torch.zeros((batch, count + 1, size), device=hidden.device, dtype=hidden.dtype)
+    return result.scatter_reduce(1, spread, hidden, reduce="amax", include_self=False)[:, :count]
 
 
 def _reply_groups(example: TokenizedExample) -> list[int]:
